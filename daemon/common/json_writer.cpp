@@ -1,0 +1,196 @@
+#include "daemon/common/json_writer.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace evidenced {
+
+namespace {
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not valid
+// (overlong forms, surrogates and code points past U+10FFFF are invalid).
+size_t utf8_len(std::string_view s, size_t i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const size_t n = s.size() - i;
+    auto cont = [&](size_t k) { return (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80; };
+    if (c >= 0xC2 && c <= 0xDF) {
+        return (n >= 2 && cont(1)) ? 2 : 0;
+    }
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (n < 3 || !cont(1) || !cont(2)) {
+            return 0;
+        }
+        const auto c1 = static_cast<unsigned char>(s[i + 1]);
+        if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)) {
+            return 0;
+        }
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (n < 4 || !cont(1) || !cont(2) || !cont(3)) {
+            return 0;
+        }
+        const auto c1 = static_cast<unsigned char>(s[i + 1]);
+        if ((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90)) {
+            return 0;
+        }
+        return 4;
+    }
+    return 0;
+}
+
+}  // namespace
+
+void json_append_string(std::string& out, std::string_view s) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out.push_back('"');
+    size_t i = 0;
+    while (i < s.size()) {
+        // Copy the longest run that needs no escaping in one go.
+        size_t j = i;
+        while (j < s.size()) {
+            const auto c = static_cast<unsigned char>(s[j]);
+            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) {
+                break;
+            }
+            ++j;
+        }
+        out.append(s.data() + i, j - i);
+        i = j;
+        if (i >= s.size()) {
+            break;
+        }
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x80) {
+            const size_t n = utf8_len(s, i);
+            if (n == 0) {
+                out.append("\xEF\xBF\xBD");  // U+FFFD
+                ++i;
+            } else {
+                out.append(s.data() + i, n);
+                i += n;
+            }
+            continue;
+        }
+        switch (c) {
+            case '"': out.append("\\\""); break;
+            case '\\': out.append("\\\\"); break;
+            case '\n': out.append("\\n"); break;
+            case '\r': out.append("\\r"); break;
+            case '\t': out.append("\\t"); break;
+            case '\b': out.append("\\b"); break;
+            case '\f': out.append("\\f"); break;
+            default:
+                out.append("\\u00");
+                out.push_back(kHex[c >> 4]);
+                out.push_back(kHex[c & 0xF]);
+        }
+        ++i;
+    }
+    out.push_back('"');
+}
+
+void JsonWriter::before_value() {
+    if (after_key_) {
+        after_key_ = false;
+        return;
+    }
+    if (!nonempty_.empty()) {
+        if (nonempty_.back()) {
+            out_.push_back(',');
+        }
+        nonempty_.back() = true;
+    }
+}
+
+JsonWriter& JsonWriter::key(std::string_view k) {
+    before_value();
+    json_append_string(out_, k);
+    out_.push_back(':');
+    after_key_ = true;
+    return *this;
+}
+
+JsonWriter& JsonWriter::value_str(std::string_view v) {
+    before_value();
+    json_append_string(out_, v);
+    return *this;
+}
+
+JsonWriter& JsonWriter::value_int(int64_t v) {
+    before_value();
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out_.append(buf, r.ptr);
+    return *this;
+}
+
+JsonWriter& JsonWriter::value_uint(uint64_t v) {
+    before_value();
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out_.append(buf, r.ptr);
+    return *this;
+}
+
+JsonWriter& JsonWriter::value_double(double v) {
+    if (!std::isfinite(v)) {
+        return value_null();
+    }
+    before_value();
+    char buf[32];
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out_.append(buf, r.ptr);
+    return *this;
+}
+
+JsonWriter& JsonWriter::value_bool(bool v) {
+    before_value();
+    out_.append(v ? "true" : "false");
+    return *this;
+}
+
+JsonWriter& JsonWriter::value_null() {
+    before_value();
+    out_.append("null");
+    return *this;
+}
+
+JsonWriter& JsonWriter::value_raw(std::string_view raw) {
+    before_value();
+    out_.append(raw);
+    return *this;
+}
+
+JsonWriter& JsonWriter::begin_object() {
+    before_value();
+    out_.push_back('{');
+    nonempty_.push_back(false);
+    return *this;
+}
+
+JsonWriter& JsonWriter::end_object() {
+    out_.push_back('}');
+    nonempty_.pop_back();
+    return *this;
+}
+
+JsonWriter& JsonWriter::begin_array() {
+    before_value();
+    out_.push_back('[');
+    nonempty_.push_back(false);
+    return *this;
+}
+
+JsonWriter& JsonWriter::end_array() {
+    out_.push_back(']');
+    nonempty_.pop_back();
+    return *this;
+}
+
+JsonWriter& JsonWriter::resume_object(bool has_members) {
+    nonempty_.push_back(has_members);
+    return *this;
+}
+
+}  // namespace evidenced

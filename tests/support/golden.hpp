@@ -1,0 +1,23 @@
+// Golden-file support: run one parser over a fixture with a fixed context and compare the
+// rendered JSON Lines with `<case>.expected.jsonl`.  EVIDENCED_UPDATE_GOLDEN=1 rewrites the
+// expected file instead (review the diff by hand before committing).
+#pragma once
+
+#include <string>
+
+#include "parsers/parser.hpp"
+
+namespace evidenced::testing {
+
+// The fixed context every golden file is rendered with.
+parsers::ParseContext golden_context(std::string_view member, std::string_view source);
+
+// Parses `input_path` with `parser` and returns the rendered JSONL.
+std::string render_file(const parsers::Parser& parser, const std::string& input_path,
+                        std::string_view source, const parsers::UploadFacts* facts = nullptr);
+
+// Compares (or, under EVIDENCED_UPDATE_GOLDEN=1, rewrites) `expected_path`.  Returns "" when
+// equal, else a short description of the first difference.
+std::string check_golden(const std::string& actual, const std::string& expected_path);
+
+}  // namespace evidenced::testing
