@@ -50,4 +50,83 @@ std::string_view trim(std::string_view s);
 // Whether the probe's file name hints `command` (command_hint == command).
 bool name_hints(const FileProbe& probe, std::string_view command);
 
+// ---- Added by Linux A (additions only; the signatures above are fixed) ----------------------
+
+// UploadFacts keys filled by gather_collection_facts() from a collection's own outputs.
+// Times are wall-clock values of the examined host; offsets are seconds east of UTC.
+inline constexpr std::string_view kFactDate = "linux.date";  // raw `date` line
+// The `date` output as UTC RFC 3339 ms ("2026-11-27T04:39:30.000Z"), when its zone is known
+// (UTC/GMT, a numeric offset, or a common abbreviation); else the wall time read as UTC.
+inline constexpr std::string_view kFactDateUtc = "linux.date.utc";
+// The host's UTC offset in seconds ("3600"), from the `date` zone; absent when unknown.
+inline constexpr std::string_view kFactUtcOffset = "linux.utc_offset";
+inline constexpr std::string_view kFactUptime = "linux.uptime";  // raw `uptime` line
+// Boot time, UTC RFC 3339 ms: from `uptime -s`, or `date` minus the `uptime` duration.
+inline constexpr std::string_view kFactBootTime = "linux.boot_time";
+inline constexpr std::string_view kFactHostname = "linux.hostname";  // `hostname` / uname node
+inline constexpr std::string_view kFactUname = "linux.uname";        // raw `uname -a` line
+
+// Reads a `date`, `uptime` (-s) , `hostname`, `hostnamectl` or `uname -a` output (chosen by
+// the file name hint and confirmed by content) and records what it finds in `facts`.
+// Safe to call on any member: files that are none of these leave `facts` untouched.
+// Existing keys are not overwritten (the first output of an upload wins), except that the
+// derived kFactBootTime is (re)computed once both `date` and `uptime` are known.
+void gather_collection_facts(const FileProbe& probe, std::string_view text, UploadFacts& facts);
+// Whether gather_collection_facts() can learn anything from this member (name hint date,
+// uptime, hostname, uname).
+bool wants_collection_facts(const FileProbe& probe);
+
+// ---- time helpers -------------------------------------------------------------------------
+
+// 1..12 for English month abbreviations/names ("Nov", "november"), case-insensitive; also
+// German/French/Spanish short forms where they differ (Mär, Mai, Okt, Dez...). 0 if unknown.
+int month_number(std::string_view s);
+// Days since 1970-01-01 of a proleptic Gregorian date.
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
+// "2026-11-27T04:39:30.000Z" from seconds (and milliseconds) since the epoch, UTC.
+std::string format_utc(int64_t epoch_seconds, int millis = 0);
+// Parses RFC 3339 / ISO 8601 "YYYY-MM-DD[T ]HH:MM[:SS[.fff]][Z|±HH[:]MM]"; without a zone
+// the value is read as UTC.  Returns epoch seconds.
+std::optional<int64_t> parse_iso_time(std::string_view s);
+// UTC offset in seconds of a zone token ("UTC", "CET", "+0100", "-05:00"); nullopt if unknown.
+std::optional<int> zone_offset(std::string_view zone);
+
+// The reference "now" of a collection, for year-less and relative times: the `date` output of
+// the same upload when known, else the collection time (archive/member mtime).
+struct TimeAnchor {
+    int64_t now_utc = 0;  // epoch seconds
+    int utc_offset = 0;   // host offset (seconds east of UTC) used to read wall times
+    bool valid = false;
+    bool offset_known = false;  // a zone was seen; else wall times are read as UTC
+    int64_t now_local() const {
+        return now_utc + utc_offset;
+    }
+    int year() const;  // the host's local year at now_utc
+};
+TimeAnchor time_anchor(const ParseContext& ctx);
+// Year for a year-less month/day: the latest year that does not put the date more than a day
+// after the anchor; 0 when the anchor is invalid.
+int resolve_year(const TimeAnchor& a, int month, int day);
+// Epoch seconds (UTC) of a host wall time, using the anchor's offset.
+int64_t wall_to_utc(const TimeAnchor& a, int year, int month, int day, int hh, int mm, int ss);
+
+// Strips terminal escape sequences (CSI/OSC, as script(1) typescripts hold) from both ends of
+// a line; the middle stays untouched.
+std::string_view strip_escapes(std::string_view line);
+
+// Whether a line is a shell prompt with or without a command (`root@h:~# ps aux`,
+// `[root@h ~]$ ps`, `h:~ # ps`, `$ ps aux`); sets *cmd to the command typed (may be empty).
+bool is_prompt_line(std::string_view line, std::string_view* cmd = nullptr);
+
+// Walks the whitespace-separated fields of a line without allocating.
+struct FieldCursor {
+    std::string_view rest;
+    explicit FieldCursor(std::string_view s) : rest(s) {}
+    // Next field (empty view at end).  Afterwards `rest` starts at the following field's
+    // separator.
+    std::string_view next();
+    // The remainder after the separators, verbatim.
+    std::string_view remainder();
+};
+
 }  // namespace evidenced::parsers::linux_cmd

@@ -1,0 +1,1278 @@
+// Shared helpers for the Linux command-output parsers: file-name hints, output cleaning,
+// field splitting, number and time parsing, and the collection facts (date/uptime/hostname).
+#include "parsers/linux/common.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstring>
+
+namespace evidenced::parsers::linux_cmd {
+
+namespace {
+
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\f' || c == '\v';
+}
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool is_alpha(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_alnum(char c) {
+    return is_digit(c) || is_alpha(c);
+}
+char lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) {
+        return false;
+    }
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (lower(a[i]) != lower(b[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+bool all_digits(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), is_digit);
+}
+
+std::string_view basename(std::string_view path) {
+    const size_t slash = path.find_last_of('/');
+    return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+// The name without compression and text extensions ("ps_-ef.txt.gz" -> "ps_-ef").
+std::string_view strip_extensions(std::string_view name) {
+    static constexpr std::array<std::string_view, 10> kExt = {
+        ".gz", ".bz2", ".xz", ".zst", ".txt", ".log", ".out", ".output", ".lst", ".text"};
+    for (bool again = true; again;) {
+        again = false;
+        for (std::string_view e : kExt) {
+            if (name.size() > e.size() && iequals(name.substr(name.size() - e.size()), e)) {
+                name.remove_suffix(e.size());
+                again = true;
+            }
+        }
+    }
+    return name;
+}
+
+// Lower-cased word tokens of a file name: CamelCase and every non-alphanumeric split.
+std::vector<std::string> name_tokens(std::string_view name) {
+    std::vector<std::string> out;
+    std::string cur;
+    auto flush = [&] {
+        if (!cur.empty()) {
+            out.push_back(cur);
+            cur.clear();
+        }
+    };
+    for (size_t i = 0; i < name.size(); ++i) {
+        const char c = name[i];
+        if (!is_alnum(c)) {
+            flush();
+            continue;
+        }
+        // "PsAuxf" -> ps auxf; "lsofNPli" style flags split too (harmless for hints).
+        if (c >= 'A' && c <= 'Z' && i > 0 && name[i - 1] >= 'a' && name[i - 1] <= 'z') {
+            flush();
+        }
+        cur.push_back(lower(c));
+    }
+    flush();
+    return out;
+}
+
+// Command of one token (with the next token for `ip <object>`), "" if none.
+std::string_view token_command(std::string_view t, std::string_view next) {
+    struct Entry {
+        std::string_view token;
+        std::string_view command;
+    };
+    static constexpr std::array<Entry, 45> kMap = {{
+        {"ps", "ps"},
+        {"processes", "ps"},
+        {"netstat", "netstat"},
+        {"ss", "ss"},
+        {"lsof", "lsof"},
+        {"last", "last"},
+        {"lastb", "last"},
+        {"lastlog", "lastlog"},
+        {"w", "w"},
+        {"whoandwhat", "w"},
+        {"who", "who"},
+        {"crontab", "crontab"},
+        {"crontabs", "crontab"},
+        {"cron", "crontab"},
+        {"passwd", "passwd"},
+        {"group", "group"},
+        {"ifconfig", "ip_addr"},
+        {"route", "ip_route"},
+        {"routes", "ip_route"},
+        {"routetable", "ip_route"},
+        {"arp", "arp"},
+        {"neigh", "arp"},
+        {"neighbor", "arp"},
+        {"systemctl", "systemctl"},
+        {"services", "systemctl"},
+        {"service", "systemctl"},
+        {"mount", "mount"},
+        {"mounts", "mount"},
+        {"findmnt", "mount"},
+        {"df", "df"},
+        {"uname", "uname"},
+        {"hostname", "hostname"},
+        {"hostnamectl", "hostname"},
+        {"date", "date"},
+        {"uptime", "uptime"},
+        {"history", "history"},
+        {"iptables", "iptables"},
+        {"ip6tables", "iptables"},
+        {"lsmod", "lsmod"},
+        {"dpkg", "dpkg"},
+        {"ls", "ls"},
+        {"logins", "last"},
+        {"wtmp", "last"},
+        {"btmp", "last"},
+        {"timedatectl", "date"},
+    }};
+    if (t == "ip") {
+        if (next == "route" || next == "r" || next == "ro" || next == "rt") {
+            return "ip_route";
+        }
+        if (next == "neigh" || next == "neighbor" || next == "neighbour" || next == "n") {
+            return "arp";
+        }
+        return "ip_addr";
+    }
+    for (const Entry& e : kMap) {
+        if (e.token == t) {
+            return e.command;
+        }
+    }
+    return {};
+}
+
+bool has_token(const std::vector<std::string>& toks, std::string_view t) {
+    return std::find(toks.begin(), toks.end(), t) != toks.end();
+}
+
+// Index of the first token naming a command; toks.size() when none.
+size_t command_token_index(const std::vector<std::string>& toks, std::string_view* cmd) {
+    for (size_t i = 0; i < toks.size(); ++i) {
+        const std::string_view next = i + 1 < toks.size() ? std::string_view(toks[i + 1]) : "";
+        std::string_view c = token_command(toks[i], next);
+        if (!c.empty()) {
+            if (cmd != nullptr) {
+                *cmd = c;
+            }
+            return i;
+        }
+    }
+    return toks.size();
+}
+
+std::string_view hint_from_tokens(const std::vector<std::string>& toks) {
+    // Semantic names (UAC, Cat-Scale) before the generic "first command word" rule.
+    if (has_token(toks, "proc") && (has_token(toks, "exe") || has_token(toks, "cwd"))) {
+        return "proc_exe";
+    }
+    if (has_token(toks, "running") && has_token(toks, "processes") && has_token(toks, "paths")) {
+        return "proc_exe";
+    }
+    if (has_token(toks, "process") && (has_token(toks, "exe") || has_token(toks, "cwd"))) {
+        return "proc_exe";
+    }
+    if (has_token(toks, "utmpdump")) {
+        return {};
+    }
+    if (has_token(toks, "deb") && has_token(toks, "packages")) {
+        return "dpkg";
+    }
+    if (has_token(toks, "list") && has_token(toks, "unit")) {
+        return "systemctl";
+    }
+    if (has_token(toks, "user") && has_token(toks, "activity")) {
+        return "w";
+    }
+    std::string_view cmd;
+    command_token_index(toks, &cmd);
+    return cmd;
+}
+
+// Lines of `text` split on '\n' (views), '\r' and escape sequences trimmed.
+template <typename F>
+void for_each_line(std::string_view text, F&& f) {
+    size_t pos = 0;
+    while (pos < text.size()) {
+        size_t nl = text.find('\n', pos);
+        if (nl == std::string_view::npos) {
+            nl = text.size();
+        }
+        std::string_view line = text.substr(pos, nl - pos);
+        pos = nl + 1;
+        if (!f(line)) {
+            return;
+        }
+    }
+}
+
+std::string_view clean_line(std::string_view line) {
+    while (!line.empty() && line.back() == '\r') {
+        line.remove_suffix(1);
+    }
+    line = strip_escapes(line);
+    // A typescript may carry a '\r' before the escape sequences at the end.
+    while (!line.empty() && line.back() == '\r') {
+        line.remove_suffix(1);
+    }
+    // Carriage returns inside a line (progress output overwritten in a terminal): keep what
+    // the terminal showed last.
+    const size_t cr = line.rfind('\r');
+    if (cr != std::string_view::npos) {
+        line = strip_escapes(line.substr(cr + 1));
+    }
+    return line;
+}
+
+bool is_script_line(std::string_view line) {
+    return line.starts_with("Script started on ") || line.starts_with("Script done on ") ||
+           line.starts_with("Script started, ") || line.starts_with("Script done, ");
+}
+
+// Title of a banner line (`===== ps auxf =====`, `### ps auxf`, `==> f <==`, `[ps auxf]`,
+// `# ps auxf` when the word is a command); empty view when the line is no banner.
+std::string_view banner_title(std::string_view line) {
+    std::string_view t = trim(line);
+    if (t.size() < 2) {
+        return {};
+    }
+    if (t.starts_with("==>") && t.ends_with("<==")) {
+        return trim(t.substr(3, t.size() - 6));
+    }
+    const char c = t[0];
+    if (c == '=' || c == '-' || c == '#' || c == '*' || c == '>' || c == '+' || c == '~') {
+        size_t n = 0;
+        while (n < t.size() && t[n] == c) {
+            ++n;
+        }
+        std::string_view title = t.substr(n);
+        // Strip the same decoration on the right.
+        while (!title.empty() && (title.back() == c || is_space(title.back()))) {
+            title.remove_suffix(1);
+        }
+        title = trim(title);
+        if (title.empty()) {
+            return {};
+        }
+        if (n >= 3) {
+            return title;
+        }
+        // "# ps auxf" / "## netstat -nalp": only when the first word names a command, so a
+        // crontab's comment header is not taken for a banner.
+        if (c == '#' || c == '>') {
+            const size_t sp = title.find_first_of(" \t");
+            std::string_view word = title.substr(0, sp);
+            if (word == "sudo" && sp != std::string_view::npos) {
+                std::string_view rest = trim(title.substr(sp));
+                word = rest.substr(0, rest.find_first_of(" \t"));
+            }
+            std::string w(word);
+            for (char& ch : w) {
+                ch = lower(ch);
+            }
+            if (!token_command(w, "").empty() || w == "cat" || w == "getent") {
+                return title;
+            }
+        }
+        return {};
+    }
+    if (c == '[' && t.back() == ']' && t.find('@') == std::string_view::npos) {
+        std::string_view title = trim(t.substr(1, t.size() - 2));
+        std::string w(title.substr(0, title.find(' ')));
+        for (char& ch : w) {
+            ch = lower(ch);
+        }
+        if (!token_command(w, "").empty()) {
+            return title;
+        }
+    }
+    return {};
+}
+
+struct Civil {
+    int64_t y;
+    unsigned m;
+    unsigned d;
+};
+Civil civil_from_days(int64_t z) {
+    z += 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = static_cast<unsigned>(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const int64_t y = static_cast<int64_t>(yoe) + era * 400;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+    return {y + (m <= 2), m, d};
+}
+
+int64_t floor_div(int64_t a, int64_t b) {
+    int64_t q = a / b;
+    if ((a % b != 0) && ((a < 0) != (b < 0))) {
+        --q;
+    }
+    return q;
+}
+
+bool parse_hms(std::string_view s, int& h, int& m, int& sec) {
+    // HH:MM:SS or HH:MM
+    if (s.size() != 8 && s.size() != 5) {
+        return false;
+    }
+    if (!is_digit(s[0]) || !is_digit(s[1]) || s[2] != ':' || !is_digit(s[3]) || !is_digit(s[4])) {
+        return false;
+    }
+    h = (s[0] - '0') * 10 + (s[1] - '0');
+    m = (s[3] - '0') * 10 + (s[4] - '0');
+    sec = 0;
+    if (s.size() == 8) {
+        if (s[5] != ':' || !is_digit(s[6]) || !is_digit(s[7])) {
+            return false;
+        }
+        sec = (s[6] - '0') * 10 + (s[7] - '0');
+    }
+    return h < 24 && m < 60 && sec < 61;
+}
+
+// A `date`-like line: month, day, time, year and maybe a zone in any common order.
+struct DateParse {
+    int64_t wall = 0;  // epoch seconds of the wall time read as UTC
+    std::optional<int> offset;
+};
+std::optional<DateParse> parse_date_line(std::string_view line) {
+    line = trim(line);
+    if (line.empty() || line.size() > 120) {
+        return std::nullopt;
+    }
+    // ISO forms first: `date -Is`, `date --rfc-3339=s`, `uptime -s`.
+    if (line.size() >= 19 && is_digit(line[0]) && line[4] == '-') {
+        std::string_view iso = line;
+        const auto t = parse_iso_time(iso);
+        if (t) {
+            DateParse p;
+            p.wall = *t;
+            // parse_iso_time applied the zone already; report it as offset 0 plus the zone.
+            const bool has_zone = iso.size() > 19 && (iso.back() == 'Z' ||
+                                                      iso.find('+', 19) != std::string_view::npos ||
+                                                      iso.find('-', 19) != std::string_view::npos);
+            if (has_zone) {
+                // Recover the offset to report it.
+                size_t zp = iso.find_first_of("+-Z", 19);
+                std::string_view z = iso.substr(zp);
+                const auto off = zone_offset(z == "Z" ? "UTC" : z);
+                if (off) {
+                    p.offset = off;
+                    p.wall += *off;  // back to wall time
+                }
+            }
+            return p;
+        }
+    }
+    int year = 0;
+    int month = 0;
+    int day = 0;
+    int h = -1;
+    int mi = 0;
+    int s = 0;
+    std::optional<int> off;
+    FieldCursor cur(line);
+    int fields = 0;
+    for (std::string_view tok = cur.next(); !tok.empty(); tok = cur.next()) {
+        if (++fields > 10) {
+            return std::nullopt;
+        }
+        while (!tok.empty() && (tok.back() == ',' || tok.back() == '.')) {
+            tok.remove_suffix(1);
+        }
+        if (tok.empty()) {
+            continue;
+        }
+        int hh = 0;
+        int mm = 0;
+        int ss = 0;
+        if (h < 0 && parse_hms(tok, hh, mm, ss) && tok.size() == 8) {
+            h = hh;
+            mi = mm;
+            s = ss;
+            continue;
+        }
+        if (tok.size() == 10 && tok[4] == '-' && tok[7] == '-' && all_digits(tok.substr(0, 4))) {
+            const auto yy = to_int(tok.substr(0, 4));
+            const auto mo = to_int(tok.substr(5, 2));
+            const auto dd = to_int(tok.substr(8, 2));
+            if (yy && mo && dd) {
+                year = static_cast<int>(*yy);
+                month = static_cast<int>(*mo);
+                day = static_cast<int>(*dd);
+                continue;
+            }
+        }
+        if (all_digits(tok)) {
+            const auto v = to_int(tok);
+            if (tok.size() == 4 && *v >= 1970 && *v <= 2200) {
+                year = static_cast<int>(*v);
+            } else if (tok.size() <= 2 && *v >= 1 && *v <= 31 && day == 0) {
+                day = static_cast<int>(*v);
+            }
+            continue;
+        }
+        if (month == 0) {
+            const int mo = month_number(tok);
+            if (mo != 0) {
+                month = mo;
+                continue;
+            }
+        }
+        if (!off) {
+            const auto z = zone_offset(tok);
+            if (z) {
+                off = z;
+            }
+        }
+    }
+    if (year == 0 || month < 1 || month > 12 || day == 0 || h < 0) {
+        return std::nullopt;
+    }
+    DateParse p;
+    p.wall =
+        days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
+        h * 3600 + mi * 60 + s;
+    p.offset = off;
+    return p;
+}
+
+// Seconds of an `uptime` "up ..." phrase: "3 days,  2:03", "5 min", "1 day, 17 min", "2:03".
+std::optional<int64_t> uptime_seconds(std::string_view line) {
+    const size_t up = line.find(" up ");
+    if (up == std::string_view::npos) {
+        return std::nullopt;
+    }
+    std::string_view rest = line.substr(up + 4);
+    const size_t users = rest.find("user");
+    const size_t load = rest.find("load average");
+    size_t end = std::min(users, load);
+    if (end != std::string_view::npos) {
+        rest = rest.substr(0, end);
+    }
+    int64_t total = 0;
+    bool any = false;
+    FieldCursor cur(rest);
+    std::string_view prev;
+    for (std::string_view tok = cur.next(); !tok.empty(); tok = cur.next()) {
+        std::string_view t = tok;
+        while (!t.empty() && t.back() == ',') {
+            t.remove_suffix(1);
+        }
+        if (t.starts_with("day")) {
+            if (auto v = to_int(prev)) {
+                total += *v * 86400;
+                any = true;
+            }
+        } else if (t.starts_with("min")) {
+            if (auto v = to_int(prev)) {
+                total += *v * 60;
+                any = true;
+            }
+        } else if (t.starts_with("sec")) {
+            if (auto v = to_int(prev)) {
+                total += *v;
+                any = true;
+            }
+        } else if (t.starts_with("hr") || t.starts_with("hour")) {
+            if (auto v = to_int(prev)) {
+                total += *v * 3600;
+                any = true;
+            }
+        } else {
+            const size_t colon = t.find(':');
+            if (colon != std::string_view::npos) {
+                auto hh = to_int(t.substr(0, colon));
+                auto mm = to_int(t.substr(colon + 1));
+                if (hh && mm) {
+                    total += *hh * 3600 + *mm * 60;
+                    any = true;
+                }
+            }
+        }
+        prev = t;
+    }
+    if (!any) {
+        return std::nullopt;
+    }
+    return total;
+}
+
+std::string_view first_content_line(const std::vector<std::string_view>& lines) {
+    for (std::string_view l : lines) {
+        if (!trim(l).empty()) {
+            return trim(l);
+        }
+    }
+    return {};
+}
+
+bool looks_like_hostname(std::string_view s) {
+    if (s.empty() || s.size() > 253 || !is_alnum(s[0])) {
+        return false;
+    }
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return is_alnum(c) || c == '-' || c == '.' || c == '_'; });
+}
+
+void derive_boot_time(UploadFacts& facts) {
+    const auto since = facts.find("linux.uptime.since");
+    const auto off_it = facts.find(std::string(kFactUtcOffset));
+    const int off =
+        off_it != facts.end() ? static_cast<int>(to_int(off_it->second).value_or(0)) : 0;
+    if (since != facts.end()) {
+        if (auto t = parse_iso_time(since->second)) {
+            facts[std::string(kFactBootTime)] = format_utc(*t - off);
+            return;
+        }
+    }
+    const auto secs = facts.find("linux.uptime.seconds");
+    const auto date = facts.find(std::string(kFactDateUtc));
+    if (secs != facts.end() && date != facts.end()) {
+        auto s = to_int(secs->second);
+        auto d = parse_iso_time(date->second);
+        if (s && d) {
+            facts[std::string(kFactBootTime)] = format_utc(*d - *s);
+        }
+    }
+}
+
+}  // namespace
+
+// ---- names ----------------------------------------------------------------------------
+
+std::string_view command_hint(std::string_view member_path) {
+    // Copied files keep their system path (UAC "[root]/etc/passwd").
+    std::string lower_path(member_path);
+    for (char& c : lower_path) {
+        c = lower(c);
+    }
+    std::string_view lp = lower_path;
+    std::string_view base = basename(lp);
+    if (lp.ends_with("etc/passwd") || base == "passwd") {
+        return "passwd";
+    }
+    if (lp.ends_with("etc/group") || base == "group") {
+        return "group";
+    }
+    if (lp.ends_with("etc/crontab") || lp.find("/cron.d/") != std::string_view::npos ||
+        lp.find("spool/cron/") != std::string_view::npos) {
+        return "crontab";
+    }
+    if (base.ends_with("_history") || base.ends_with(".bash_history") || base == ".history") {
+        return "history";
+    }
+    const std::vector<std::string> toks = name_tokens(strip_extensions(basename(member_path)));
+    return hint_from_tokens(toks);
+}
+
+std::string command_line_hint(std::string_view member_path, std::string_view head) {
+    // A prompt or banner inside the file names the command better than the file name.
+    std::string found;
+    int seen = 0;
+    for_each_line(head, [&](std::string_view raw) {
+        std::string_view line = clean_line(raw);
+        if (trim(line).empty() || is_script_line(line)) {
+            return true;
+        }
+        std::string_view cmd;
+        if (is_prompt_line(line, &cmd)) {
+            if (!trim(cmd).empty()) {
+                found = std::string(trim(cmd));
+                return false;
+            }
+            return true;
+        }
+        std::string_view title = banner_title(line);
+        if (!title.empty()) {
+            found = std::string(title);
+            return false;
+        }
+        return ++seen < 1;  // only the first content line may be a banner
+    });
+    if (found.empty()) {
+        std::string_view name = strip_extensions(basename(member_path));
+        const bool has_sep = name.find_first_of(" _-.") != std::string_view::npos;
+        std::string s;
+        for (size_t i = 0; i < name.size(); ++i) {
+            const char c = name[i];
+            if (c == '_' || c == ' ' || c == '.' || c == '\t') {
+                s.push_back(' ');
+            } else if (c == '-' && i > 0 && is_alnum(name[i - 1])) {
+                s += " -";
+            } else if (!has_sep && c >= 'A' && c <= 'Z' && i > 0 && name[i - 1] >= 'a' &&
+                       name[i - 1] <= 'z') {
+                s.push_back(' ');
+                s.push_back(c);
+            } else {
+                s.push_back(c);
+            }
+        }
+        found = s;
+        // Drop host/date/sequence tokens before the command word.
+        const std::vector<std::string> toks = name_tokens(found);
+        std::string_view cmd;
+        const size_t idx = command_token_index(toks, &cmd);
+        if (idx < toks.size()) {
+            const std::string lower_found = [&] {
+                std::string t = found;
+                for (char& c : t) {
+                    c = lower(c);
+                }
+                return t;
+            }();
+            // Find the command word as a whole token in the lowered string.
+            const std::string& word = toks[idx];
+            size_t p = 0;
+            while ((p = lower_found.find(word, p)) != std::string::npos) {
+                const bool left_ok = p == 0 || !is_alnum(lower_found[p - 1]);
+                const bool right_ok = p + word.size() >= lower_found.size() ||
+                                      !is_alnum(lower_found[p + word.size()]);
+                if (left_ok && right_ok) {
+                    break;
+                }
+                ++p;
+            }
+            if (p != std::string::npos) {
+                found = found.substr(p);
+            }
+        }
+    }
+    std::string out;
+    out.reserve(found.size());
+    bool space = false;
+    for (char c : found) {
+        if (is_space(c)) {
+            space = !out.empty();
+            continue;
+        }
+        if (space) {
+            out.push_back(' ');
+            space = false;
+        }
+        out.push_back(lower(c));
+    }
+    return out;
+}
+
+bool name_hints(const FileProbe& probe, std::string_view command) {
+    return command_hint(probe.path) == command;
+}
+
+// ---- lines ----------------------------------------------------------------------------
+
+std::string_view strip_escapes(std::string_view line) {
+    // Leading sequences: ESC [ ... final, ESC ] ... BEL/ST, ESC ( X, bare ESC x.
+    auto skip_one = [](std::string_view s, size_t i) -> size_t {
+        // returns index after the sequence starting at i (s[i] == ESC)
+        if (i + 1 >= s.size()) {
+            return s.size();
+        }
+        const char k = s[i + 1];
+        if (k == '[') {
+            size_t j = i + 2;
+            while (j < s.size() && !(s[j] >= 0x40 && s[j] <= 0x7e)) {
+                ++j;
+            }
+            return std::min(s.size(), j + 1);
+        }
+        if (k == ']') {
+            size_t j = i + 2;
+            while (j < s.size() && s[j] != '\a' &&
+                   !(s[j] == '\x1b' && j + 1 < s.size() && s[j + 1] == '\\')) {
+                ++j;
+            }
+            if (j < s.size() && s[j] == '\x1b') {
+                ++j;
+            }
+            return std::min(s.size(), j + 1);
+        }
+        if (k == '(' || k == ')') {
+            return std::min(s.size(), i + 3);
+        }
+        return i + 2;
+    };
+    while (!line.empty() && line[0] == '\x1b') {
+        line.remove_prefix(skip_one(line, 0));
+    }
+    // Trailing: find the last ESC; if the sequence from it runs to the end, drop it.
+    for (int guard = 0; guard < 16 && !line.empty(); ++guard) {
+        const size_t esc = line.rfind('\x1b');
+        if (esc == std::string_view::npos) {
+            break;
+        }
+        if (skip_one(line, esc) != line.size()) {
+            break;
+        }
+        line = line.substr(0, esc);
+        while (!line.empty() && line.back() == '\r') {
+            line.remove_suffix(1);
+        }
+    }
+    return line;
+}
+
+bool is_prompt_line(std::string_view line, std::string_view* cmd) {
+    std::string_view t = line;
+    while (!t.empty() && is_space(t.front())) {
+        t.remove_prefix(1);
+    }
+    if (t.empty()) {
+        return false;
+    }
+    auto set_cmd = [&](std::string_view rest) {
+        if (cmd != nullptr) {
+            *cmd = trim(rest);
+        }
+        return true;
+    };
+    auto is_prompt_char = [](char c) { return c == '#' || c == '$' || c == '%' || c == '>'; };
+    // "(venv) root@h:~# ..." style prefixes.
+    if (t[0] == '(') {
+        const size_t close = t.find(") ");
+        if (close != std::string_view::npos && close < 40) {
+            t.remove_prefix(close + 2);
+        }
+    }
+    // [root@host ~]# cmd
+    if (t[0] == '[') {
+        const size_t close = t.find(']');
+        if (close != std::string_view::npos && close < 120) {
+            std::string_view inside = t.substr(1, close - 1);
+            if (inside.find('@') != std::string_view::npos && close + 1 < t.size() + 1) {
+                std::string_view after = t.substr(close + 1);
+                if (!after.empty() && is_prompt_char(after[0]) &&
+                    (after.size() == 1 || is_space(after[1]))) {
+                    return set_cmd(after.substr(1));
+                }
+            }
+        }
+        return false;
+    }
+    // $ cmd  (a bare '#' line is left to banner_title, it may be a comment)
+    if ((t[0] == '$' || t[0] == '%') && (t.size() == 1 || t[1] == ' ')) {
+        return set_cmd(t.substr(1));
+    }
+    const size_t sp = t.find_first_of(" \t");
+    std::string_view first = t.substr(0, sp);
+    if (first.size() > 160) {
+        return false;
+    }
+    const size_t at = first.find('@');
+    const size_t colon = first.find(':', at == std::string_view::npos ? 0 : at);
+    // root@host:~# cmd  /  user@host:/var/log$ cmd  / user@host ~ % cmd (zsh)
+    if (at != std::string_view::npos && at > 0 && is_prompt_char(first.back()) &&
+        colon != std::string_view::npos) {
+        return set_cmd(sp == std::string_view::npos ? std::string_view{} : t.substr(sp));
+    }
+    // host:~ # cmd (SUSE)
+    if (colon != std::string_view::npos && at == std::string_view::npos && colon > 0 &&
+        sp != std::string_view::npos && looks_like_hostname(first.substr(0, colon))) {
+        std::string_view after = t.substr(sp);
+        while (!after.empty() && is_space(after.front())) {
+            after.remove_prefix(1);
+        }
+        const std::string_view path = first.substr(colon + 1);
+        if (!after.empty() && (after[0] == '#' || after[0] == '>') &&
+            (after.size() == 1 || is_space(after[1])) && !path.empty() &&
+            (path[0] == '~' || path[0] == '/')) {
+            return set_cmd(after.substr(1));
+        }
+    }
+    return false;
+}
+
+std::vector<std::string_view> output_lines(std::string_view text) {
+    std::vector<std::string_view> out;
+    out.reserve(text.size() / 64 + 4);
+    bool banner_possible = true;
+    for_each_line(text, [&](std::string_view raw) {
+        std::string_view line = clean_line(raw);
+        if (is_script_line(line) || is_prompt_line(line)) {
+            return true;
+        }
+        if (out.empty() && trim(line).empty()) {
+            return true;  // leading empty lines
+        }
+        if (banner_possible && out.empty()) {
+            banner_possible = false;
+            if (!banner_title(line).empty()) {
+                return true;
+            }
+        }
+        out.push_back(line);
+        return true;
+    });
+    return out;
+}
+
+std::vector<std::string_view> split_ws(std::string_view line, size_t max_fields) {
+    std::vector<std::string_view> out;
+    if (max_fields == 0) {
+        return out;
+    }
+    size_t i = 0;
+    const size_t n = line.size();
+    while (i < n) {
+        while (i < n && is_space(line[i])) {
+            ++i;
+        }
+        if (i >= n) {
+            break;
+        }
+        if (out.size() + 1 == max_fields) {
+            out.push_back(line.substr(i));
+            return out;
+        }
+        size_t j = i;
+        while (j < n && !is_space(line[j])) {
+            ++j;
+        }
+        out.push_back(line.substr(i, j - i));
+        i = j;
+    }
+    return out;
+}
+
+std::string_view FieldCursor::next() {
+    size_t i = 0;
+    while (i < rest.size() && is_space(rest[i])) {
+        ++i;
+    }
+    size_t j = i;
+    while (j < rest.size() && !is_space(rest[j])) {
+        ++j;
+    }
+    std::string_view f = rest.substr(i, j - i);
+    rest.remove_prefix(j);
+    return f;
+}
+
+std::string_view FieldCursor::remainder() {
+    size_t i = 0;
+    while (i < rest.size() && is_space(rest[i])) {
+        ++i;
+    }
+    return rest.substr(i);
+}
+
+std::string read_all(Input& in, size_t limit, bool* cut) {
+    std::string out;
+    char buf[65536];
+    if (cut != nullptr) {
+        *cut = false;
+    }
+    for (;;) {
+        const size_t n = in.read(buf, sizeof buf);
+        if (n == 0) {
+            break;
+        }
+        if (out.size() + n > limit) {
+            out.append(buf, limit - out.size());
+            if (cut != nullptr) {
+                *cut = true;
+            }
+            break;
+        }
+        out.append(buf, n);
+    }
+    return out;
+}
+
+// ---- numbers --------------------------------------------------------------------------
+
+std::optional<int64_t> to_int(std::string_view s) {
+    if (s.empty()) {
+        return std::nullopt;
+    }
+    size_t i = 0;
+    bool neg = false;
+    if (s[0] == '-' || s[0] == '+') {
+        neg = s[0] == '-';
+        i = 1;
+        if (s.size() == 1) {
+            return std::nullopt;
+        }
+    }
+    uint64_t v = 0;
+    for (; i < s.size(); ++i) {
+        if (!is_digit(s[i])) {
+            return std::nullopt;
+        }
+        const uint64_t d = static_cast<uint64_t>(s[i] - '0');
+        if (v > (static_cast<uint64_t>(INT64_MAX) - d) / 10) {
+            return std::nullopt;
+        }
+        v = v * 10 + d;
+    }
+    return neg ? -static_cast<int64_t>(v) : static_cast<int64_t>(v);
+}
+
+std::optional<double> to_double(std::string_view s) {
+    if (s.empty() || s.size() > 64) {
+        return std::nullopt;
+    }
+    char buf[65];
+    size_t n = 0;
+    bool sep = false;
+    for (size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (c == ',' || c == '.') {
+            if (sep) {
+                return std::nullopt;
+            }
+            sep = true;
+            c = '.';
+        } else if (!is_digit(c) && !(i == 0 && (c == '-' || c == '+'))) {
+            return std::nullopt;
+        }
+        buf[n++] = c;
+    }
+    const char* b = buf;
+    if (*b == '+') {
+        ++b;
+    }
+    double v = 0;
+    auto [p, ec] = std::from_chars(b, buf + n, v);
+    if (ec != std::errc() || p != buf + n) {
+        return std::nullopt;
+    }
+    return v;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (is_space(s.front()) || s.front() == '\r' || s.front() == '\n')) {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() && (is_space(s.back()) || s.back() == '\r' || s.back() == '\n')) {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
+// ---- time -----------------------------------------------------------------------------
+
+int month_number(std::string_view s) {
+    if (s.size() < 3 || s.size() > 10) {
+        return 0;
+    }
+    std::string l;
+    for (char c : s) {
+        l.push_back(lower(c));
+    }
+    struct M {
+        std::string_view name;
+        int n;
+    };
+    static constexpr std::array<M, 24> kMonths = {{
+        {"jan", 1},  {"feb", 2},  {"mar", 3},  {"apr", 4},  {"may", 5},  {"jun", 6},
+        {"jul", 7},  {"aug", 8},  {"sep", 9},  {"oct", 10}, {"nov", 11}, {"dec", 12},
+        {"mär", 3},  {"mai", 5},  {"okt", 10}, {"dez", 12}, {"fév", 2},  {"avr", 4},
+        {"juin", 6}, {"juil", 7}, {"aoû", 8},  {"ene", 1},  {"abr", 4},  {"dic", 12},
+    }};
+    for (const M& m : kMonths) {
+        if (l.starts_with(m.name)) {
+            // Full names must be that month's name ("march", "marz"); accept any suffix of
+            // letters, which is what localised short forms with a dot look like too.
+            return m.n;
+        }
+    }
+    return 0;
+}
+
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+std::string format_utc(int64_t epoch_seconds, int millis) {
+    const int64_t days = floor_div(epoch_seconds, 86400);
+    const int64_t secs = epoch_seconds - days * 86400;
+    const Civil c = civil_from_days(days);
+    char buf[40];
+    const int h = static_cast<int>(secs / 3600);
+    const int m = static_cast<int>((secs % 3600) / 60);
+    const int s = static_cast<int>(secs % 60);
+    const long long y = std::clamp<long long>(c.y, 0, 9999);
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", y, c.m, c.d, h, m, s,
+                  std::clamp(millis, 0, 999));
+    return buf;
+}
+
+std::optional<int64_t> parse_iso_time(std::string_view s) {
+    s = trim(s);
+    if (s.size() < 16) {
+        return std::nullopt;
+    }
+    auto num = [&](size_t pos, size_t len) -> std::optional<int64_t> {
+        if (pos + len > s.size()) {
+            return std::nullopt;
+        }
+        std::string_view p = s.substr(pos, len);
+        if (!all_digits(p)) {
+            return std::nullopt;
+        }
+        return to_int(p);
+    };
+    const auto y = num(0, 4);
+    const auto mo = num(5, 2);
+    const auto d = num(8, 2);
+    const auto h = num(11, 2);
+    const auto mi = num(14, 2);
+    if (!y || !mo || !d || !h || !mi || s[4] != '-' || s[7] != '-' ||
+        (s[10] != 'T' && s[10] != ' ' && s[10] != 't') || s[13] != ':') {
+        return std::nullopt;
+    }
+    if (*mo < 1 || *mo > 12 || *d < 1 || *d > 31 || *h > 23 || *mi > 59) {
+        return std::nullopt;
+    }
+    int64_t sec = 0;
+    size_t pos = 16;
+    if (pos < s.size() && s[pos] == ':') {
+        const auto ss = num(pos + 1, 2);
+        if (!ss || *ss > 60) {
+            return std::nullopt;
+        }
+        sec = *ss;
+        pos += 3;
+        if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
+            ++pos;
+            while (pos < s.size() && is_digit(s[pos])) {
+                ++pos;
+            }
+        }
+    }
+    int64_t t = days_from_civil(*y, static_cast<unsigned>(*mo), static_cast<unsigned>(*d)) * 86400 +
+                *h * 3600 + *mi * 60 + sec;
+    std::string_view zone = trim(s.substr(pos));
+    if (!zone.empty()) {
+        const auto off = zone_offset(zone == "Z" || zone == "z" ? "UTC" : zone);
+        if (!off) {
+            return std::nullopt;
+        }
+        t -= *off;
+    }
+    return t;
+}
+
+std::optional<int> zone_offset(std::string_view z) {
+    if (z.empty()) {
+        return std::nullopt;
+    }
+    if (z[0] == '+' || z[0] == '-') {
+        const int sign = z[0] == '-' ? -1 : 1;
+        std::string_view d = z.substr(1);
+        int hh = 0;
+        int mm = 0;
+        if (d.size() == 4 && all_digits(d)) {
+            hh = (d[0] - '0') * 10 + (d[1] - '0');
+            mm = (d[2] - '0') * 10 + (d[3] - '0');
+        } else if (d.size() == 5 && d[2] == ':' && all_digits(d.substr(0, 2)) &&
+                   all_digits(d.substr(3))) {
+            hh = (d[0] - '0') * 10 + (d[1] - '0');
+            mm = (d[3] - '0') * 10 + (d[4] - '0');
+        } else if (d.size() == 2 && all_digits(d)) {
+            hh = (d[0] - '0') * 10 + (d[1] - '0');
+        } else {
+            return std::nullopt;
+        }
+        if (hh > 18 || mm > 59) {
+            return std::nullopt;
+        }
+        return sign * (hh * 3600 + mm * 60);
+    }
+    struct Z {
+        std::string_view name;
+        int minutes;
+    };
+    static constexpr std::array<Z, 34> kZones = {{
+        {"UTC", 0},     {"GMT", 0},    {"UT", 0},     {"Z", 0},      {"WET", 0},    {"WEST", 60},
+        {"BST", 60},    {"CET", 60},   {"CEST", 120}, {"MET", 60},   {"MEST", 120}, {"EET", 120},
+        {"EEST", 180},  {"MSK", 180},  {"IST", 330},  {"CST", -360}, {"CDT", -300}, {"EST", -300},
+        {"EDT", -240},  {"MST", -420}, {"MDT", -360}, {"PST", -480}, {"PDT", -420}, {"AKST", -540},
+        {"AKDT", -480}, {"HST", -600}, {"JST", 540},  {"KST", 540},  {"HKT", 480},  {"SGT", 480},
+        {"AEST", 600},  {"AEDT", 660}, {"NZST", 720}, {"NZDT", 780},
+    }};
+    for (const Z& e : kZones) {
+        if (e.name == z) {
+            return e.minutes * 60;
+        }
+    }
+    return std::nullopt;
+}
+
+int TimeAnchor::year() const {
+    return static_cast<int>(civil_from_days(floor_div(now_local(), 86400)).y);
+}
+
+TimeAnchor time_anchor(const ParseContext& ctx) {
+    TimeAnchor a;
+    if (ctx.facts != nullptr) {
+        const auto d = ctx.facts->find(std::string(kFactDateUtc));
+        if (d != ctx.facts->end()) {
+            if (auto t = parse_iso_time(d->second)) {
+                a.now_utc = *t;
+                a.valid = true;
+            }
+        }
+        const auto o = ctx.facts->find(std::string(kFactUtcOffset));
+        if (o != ctx.facts->end()) {
+            if (auto v = to_int(o->second)) {
+                a.utc_offset = static_cast<int>(*v);
+                a.offset_known = true;
+            }
+        }
+    }
+    if (!a.valid) {
+        if (auto t = parse_iso_time(ctx.collection_time)) {
+            a.now_utc = *t;
+            a.valid = true;
+        }
+    }
+    return a;
+}
+
+int resolve_year(const TimeAnchor& a, int month, int day) {
+    if (!a.valid || month < 1 || month > 12 || day < 1 || day > 31) {
+        return 0;
+    }
+    const int y = a.year();
+    const int64_t today = floor_div(a.now_local(), 86400);
+    const int64_t cand =
+        days_from_civil(y, static_cast<unsigned>(month), static_cast<unsigned>(day));
+    return cand > today + 1 ? y - 1 : y;
+}
+
+int64_t wall_to_utc(const TimeAnchor& a, int year, int month, int day, int hh, int mm, int ss) {
+    return days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
+           hh * 3600 + mm * 60 + ss - a.utc_offset;
+}
+
+// ---- collection facts -------------------------------------------------------------------
+
+bool wants_collection_facts(const FileProbe& probe) {
+    const std::string_view h = command_hint(probe.path);
+    return h == "date" || h == "uptime" || h == "hostname" || h == "uname";
+}
+
+void gather_collection_facts(const FileProbe& probe, std::string_view text, UploadFacts& facts) {
+    const std::string_view hint = command_hint(probe.path);
+    if (hint != "date" && hint != "uptime" && hint != "hostname" && hint != "uname") {
+        return;
+    }
+    const std::vector<std::string_view> lines = output_lines(text.substr(0, 64 * 1024));
+    const std::string_view first = first_content_line(lines);
+    if (first.empty()) {
+        return;
+    }
+    auto set_once = [&](std::string_view k, std::string v) {
+        facts.emplace(std::string(k), std::move(v));
+    };
+    if (hint == "date") {
+        // `date`, `date -u`, `date -R`, `date -Is`, or timedatectl's "Local time:" line.
+        std::string_view line = first;
+        for (std::string_view l : lines) {
+            std::string_view t = trim(l);
+            if (t.starts_with("Local time:")) {
+                line = trim(t.substr(11));
+                break;
+            }
+            if (t.starts_with("Universal time:")) {
+                line = trim(t.substr(15));
+                break;
+            }
+        }
+        const auto p = parse_date_line(line);
+        if (!p || facts.count(std::string(kFactDate)) != 0) {
+            return;
+        }
+        set_once(kFactDate, std::string(line));
+        const int off = p->offset.value_or(0);
+        set_once(kFactDateUtc, format_utc(p->wall - off));
+        if (p->offset) {
+            set_once(kFactUtcOffset, std::to_string(*p->offset));
+        }
+        derive_boot_time(facts);
+        return;
+    }
+    if (hint == "uptime") {
+        if (facts.count(std::string(kFactUptime)) != 0) {
+            return;
+        }
+        if (first.size() >= 19 && is_digit(first[0]) && first[4] == '-' &&
+            parse_iso_time(first.substr(0, 19))) {
+            set_once(kFactUptime, std::string(first));
+            set_once("linux.uptime.since", std::string(first.substr(0, 19)));
+            derive_boot_time(facts);
+            return;
+        }
+        if (const auto s = uptime_seconds(first)) {
+            set_once(kFactUptime, std::string(first));
+            set_once("linux.uptime.seconds", std::to_string(*s));
+            derive_boot_time(facts);
+        }
+        return;
+    }
+    if (hint == "uname") {
+        FieldCursor cur(first);
+        const std::string_view kernel = cur.next();
+        const std::string_view node = cur.next();
+        if (kernel != "Linux" || node.empty() || !looks_like_hostname(node)) {
+            return;
+        }
+        set_once(kFactUname, std::string(first));
+        if (facts.count(std::string(kFactHostname)) == 0) {
+            facts[std::string(kFactHostname)] = std::string(node);
+            facts["linux.hostname.from"] = "uname";
+        }
+        return;
+    }
+    // hostname / hostnamectl
+    std::string_view name;
+    for (std::string_view l : lines) {
+        std::string_view t = trim(l);
+        if (t.starts_with("Static hostname:")) {
+            name = trim(t.substr(16));
+            break;
+        }
+    }
+    if (name.empty() && lines.size() <= 3 && first.find(' ') == std::string_view::npos) {
+        name = first;
+    }
+    if (name.empty() || !looks_like_hostname(name)) {
+        return;
+    }
+    const auto from = facts.find("linux.hostname.from");
+    if (facts.count(std::string(kFactHostname)) == 0 ||
+        (from != facts.end() && from->second == "uname")) {
+        facts[std::string(kFactHostname)] = std::string(name);
+        facts.erase("linux.hostname.from");
+    }
+}
+
+}  // namespace evidenced::parsers::linux_cmd
