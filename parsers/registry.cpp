@@ -6,11 +6,36 @@ namespace evidenced::parsers {
 
 // Each parser file defines one of these.  Adding a format: its .cpp, a declaration here and
 // one line in the table below.
+const Parser& aws_cloudtrail_parser();
+const Parser& aws_vpcflow_parser();
 const Parser& text_lines_parser();
+// Linux B
+const Parser& linux_crontab_parser();
+const Parser& linux_passwd_parser();
+const Parser& linux_group_parser();
+const Parser& linux_ip_addr_parser();
+const Parser& linux_systemctl_parser();
+const Parser& linux_uname_parser();
+const Parser& linux_hostname_parser();
+const Parser& linux_date_parser();
+const Parser& linux_uptime_parser();
+const Parser& linux_ps_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
-    static const std::array<const Parser*, 1> kTable = {
+    static const std::array<const Parser*, 13> kTable = {
+        &aws_cloudtrail_parser(),
+        &aws_vpcflow_parser(),
+        &linux_ps_parser(),
+        &linux_crontab_parser(),
+        &linux_passwd_parser(),
+        &linux_group_parser(),
+        &linux_ip_addr_parser(),
+        &linux_systemctl_parser(),
+        &linux_uname_parser(),
+        &linux_hostname_parser(),
+        &linux_date_parser(),
+        &linux_uptime_parser(),
         &text_lines_parser(),
     };
     return kTable;

@@ -900,6 +900,26 @@ std::string read_all(Input& in, size_t limit, bool* cut) {
     return out;
 }
 
+uint64_t LineCounter::line_of(std::string_view v) {
+    const char* base = text_.data();
+    if (v.data() < base || v.data() > base + text_.size()) {
+        return line_;
+    }
+    const size_t target = static_cast<size_t>(v.data() - base);
+    if (target < pos_) {
+        // Out of order: count again from the start.
+        pos_ = 0;
+        line_ = 1;
+    }
+    for (size_t i = pos_; i < target; ++i) {
+        if (base[i] == '\n') {
+            ++line_;
+        }
+    }
+    pos_ = target;
+    return line_;
+}
+
 // ---- numbers --------------------------------------------------------------------------
 
 std::optional<int64_t> to_int(std::string_view s) {

@@ -129,4 +129,17 @@ struct FieldCursor {
     std::string_view remainder();
 };
 
+// Maps views into one text (as output_lines() returns them) to 1-based line numbers.  Calls
+// must come in increasing position order; each call costs the bytes since the last one.
+class LineCounter {
+public:
+    explicit LineCounter(std::string_view text) : text_(text) {}
+    uint64_t line_of(std::string_view v);
+
+private:
+    std::string_view text_;
+    size_t pos_ = 0;
+    uint64_t line_ = 1;
+};
+
 }  // namespace evidenced::parsers::linux_cmd
