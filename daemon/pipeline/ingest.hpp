@@ -33,6 +33,9 @@ struct UploadRequest {
     std::optional<std::string> note;    // sidecar note, kept in the ledger
     std::string path_prefix;    // deeper inbox folders, prefixed to member paths
     bool copy_original = true;  // false: rename `path` into custody (daemon claim)
+    // A claim found after a restart: when the ledger already holds this upload for this
+    // incident, report that and write nothing (no second "duplicate" line).
+    bool resume = false;
 };
 
 enum class Outcome { kIngested, kPartial, kDuplicate, kQuarantined };

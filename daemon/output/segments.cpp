@@ -1,0 +1,292 @@
+#include "daemon/output/segments.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "daemon/common/fd.hpp"
+
+namespace evidenced::output {
+
+namespace {
+
+constexpr size_t kCopyBuf = 1 << 20;
+
+uint64_t file_size_at(int root_fd, const std::string& rel) {
+    UniqueFd f(open_path_beneath(root_fd, rel, false));
+    if (!f) {
+        return 0;
+    }
+    struct stat st {};
+    ::fstat(f.get(), &st);
+    return static_cast<uint64_t>(st.st_size);
+}
+
+std::string segment_name(const std::string& source, const std::string& instance, uint64_t n) {
+    char num[16];
+    std::snprintf(num, sizeof num, "%06llu", static_cast<unsigned long long>(n));
+    return source + "-" + instance + "-" + num + ".jsonl";
+}
+
+}  // namespace
+
+SegmentStore::SegmentStore(int root_fd, std::string instance, uint64_t segment_bytes, gid_t group)
+    : root_fd_(root_fd),
+      instance_(std::move(instance)),
+      segment_bytes_(segment_bytes),
+      group_(group) {}
+
+std::vector<SegmentStore::Part> SegmentStore::plan(const std::string& incident,
+                                                   const Spool& spool, bool force_new) {
+    const std::string dir_rel = "normalized/" + incident;
+    UniqueFd dir = make_dirs(root_fd_, dir_rel);
+    if (group_ != static_cast<gid_t>(-1)) {
+        ::fchown(dir.get(), static_cast<uid_t>(-1), group_);
+    }
+    // The active segment: the highest number of this source and instance.
+    const std::string prefix = spool.source + "-" + instance_ + "-";
+    uint64_t highest = 0;
+    bool any = false;
+    if (DIR* d = ::fdopendir(::dup(dir.get()))) {
+        while (dirent* de = ::readdir(d)) {
+            const std::string n = de->d_name;
+            if (n.size() == prefix.size() + 12 && n.rfind(prefix, 0) == 0 &&
+                n.substr(n.size() - 6) == ".jsonl") {
+                const std::string digits = n.substr(prefix.size(), 6);
+                if (digits.find_first_not_of("0123456789") == std::string::npos) {
+                    highest = std::max<uint64_t>(highest, std::stoull(digits));
+                    any = true;
+                }
+            }
+        }
+        ::closedir(d);
+    }
+    uint64_t seg = any ? highest : 1;
+    uint64_t seg_size = any ? file_size_at(root_fd_, dir_rel + "/" + segment_name(spool.source, instance_, seg)) : 0;
+    if (any && (force_new || seg_size >= segment_bytes_)) {
+        ++seg;
+        seg_size = 0;
+    }
+    // Cut the spool at line ends so that each segment stays near segment_bytes.
+    UniqueFd in(open_path_beneath(root_fd_, spool.relpath, false));
+    if (!in) {
+        throw_errno("open spool " + spool.relpath);
+    }
+    struct stat st {};
+    ::fstat(in.get(), &st);
+    const auto total = static_cast<uint64_t>(st.st_size);
+    std::vector<Part> parts;
+    uint64_t from = 0;
+    std::vector<char> buf(kCopyBuf);
+    while (from < total) {
+        const uint64_t room = seg_size >= segment_bytes_ ? 0 : segment_bytes_ - seg_size;
+        uint64_t to = total;
+        if (total - from > room) {
+            // Last '\n' at or before from+room; if none, the first one after it.
+            uint64_t limit = from + room;
+            uint64_t cut = 0;
+            uint64_t scan_end = limit;
+            while (scan_end > from && cut == 0) {
+                const uint64_t start = scan_end > from + kCopyBuf ? scan_end - kCopyBuf : from;
+                const size_t k = pread_full(in.get(), buf.data(), scan_end - start,
+                                            static_cast<off_t>(start));
+                for (size_t i = k; i > 0; --i) {
+                    if (buf[i - 1] == '\n') {
+                        cut = start + i;
+                        break;
+                    }
+                }
+                scan_end = start;
+            }
+            if (cut == 0) {
+                uint64_t pos = limit;
+                while (cut == 0 && pos < total) {
+                    const size_t k = pread_full(in.get(), buf.data(), buf.size(), static_cast<off_t>(pos));
+                    const void* nl = std::memchr(buf.data(), '\n', k);
+                    if (nl != nullptr) {
+                        cut = pos + static_cast<uint64_t>(static_cast<const char*>(nl) - buf.data()) + 1;
+                    }
+                    pos += k;
+                    if (k == 0) {
+                        break;
+                    }
+                }
+                if (cut == 0) {
+                    cut = total;
+                }
+            }
+            to = cut;
+        }
+        if (to > from) {
+            parts.push_back({spool.relpath, from, to,
+                             dir_rel + "/" + segment_name(spool.source, instance_, seg), seg_size});
+        }
+        from = to;
+        if (from < total) {
+            ++seg;
+            seg_size = 0;
+        }
+    }
+    return parts;
+}
+
+void SegmentStore::apply(const Part& p) {
+    const size_t slash = p.segment.find_last_of('/');
+    UniqueFd dir = make_dirs(root_fd_, p.segment.substr(0, slash));
+    const std::string name = p.segment.substr(slash + 1);
+    UniqueFd out(::openat(dir.get(), name.c_str(),
+                          O_CREAT | O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0640));
+    if (!out) {
+        throw_errno("open segment " + p.segment);
+    }
+    if (group_ != static_cast<gid_t>(-1)) {
+        ::fchown(out.get(), static_cast<uid_t>(-1), group_);
+    }
+    struct stat st {};
+    ::fstat(out.get(), &st);
+    const auto have = static_cast<uint64_t>(st.st_size);
+    if (have < p.offset) {
+        throw std::runtime_error("segment " + p.segment + " is shorter than its journal says");
+    }
+    const uint64_t done = have - p.offset;  // bytes of this part already there (recovery)
+    if (done > p.to - p.from) {
+        throw std::runtime_error("segment " + p.segment + " grew past its journalled part");
+    }
+    UniqueFd in(open_path_beneath(root_fd_, p.spool, false));
+    if (!in) {
+        throw_errno("open spool " + p.spool);
+    }
+    std::vector<char> buf(kCopyBuf);
+    uint64_t pos = p.from + done;
+    size_t carry = 0;
+    while (pos < p.to) {
+        const size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size() - carry, p.to - pos));
+        const size_t k = pread_full(in.get(), buf.data() + carry, want, static_cast<off_t>(pos));
+        if (k == 0) {
+            throw std::runtime_error("spool " + p.spool + " ended early");
+        }
+        pos += k;
+        const size_t avail = carry + k;
+        // Every write ends on '\n' so a tailing forwarder never sees half a record, except
+        // the completion of a line a crash cut (recovery), which ends on '\n' too.
+        size_t upto = avail;
+        if (pos < p.to) {
+            while (upto > 0 && buf[upto - 1] != '\n') {
+                --upto;
+            }
+            if (upto == 0) {
+                if (avail == buf.size()) {
+                    buf.resize(buf.size() * 2);  // a line longer than the buffer
+                }
+                carry = avail;
+                continue;
+            }
+        }
+        write_all(out.get(), buf.data(), upto, "append segment");
+        std::memmove(buf.data(), buf.data() + upto, avail - upto);
+        carry = avail - upto;
+    }
+    if (carry > 0) {
+        write_all(out.get(), buf.data(), carry, "append segment");
+    }
+    if (::fdatasync(out.get()) != 0) {
+        throw_errno("fdatasync segment");
+    }
+}
+
+void SegmentStore::commit(const std::string& id, const std::string& incident,
+                          const std::vector<Spool>& spools,
+                          const std::function<void()>& commit_point, bool force_new) {
+    std::vector<Part> parts;
+    for (const auto& s : spools) {
+        auto p = plan(incident, s, force_new);
+        parts.insert(parts.end(), p.begin(), p.end());
+    }
+    nlohmann::json intent;
+    intent["id"] = id;
+    intent["parts"] = nlohmann::json::array();
+    for (const auto& p : parts) {
+        intent["parts"].push_back({{"spool", p.spool},
+                                   {"from", p.from},
+                                   {"to", p.to},
+                                   {"segment", p.segment},
+                                   {"offset", p.offset}});
+    }
+    UniqueFd idir = make_dirs(root_fd_, "work/intents", 0700);
+    const std::string name = id + ".json";
+    const std::string tmp = id + ".tmp";
+    {
+        UniqueFd f(::openat(idir.get(), tmp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600));
+        if (!f) {
+            throw_errno("write intent");
+        }
+        write_all(f.get(), intent.dump() + "\n");
+        if (::fsync(f.get()) != 0) {
+            throw_errno("fsync intent");
+        }
+    }
+    if (::renameat(idir.get(), tmp.c_str(), idir.get(), name.c_str()) != 0) {
+        throw_errno("rename intent");
+    }
+    ::fsync(idir.get());
+    commit_point();
+    for (const auto& p : parts) {
+        apply(p);
+    }
+    ::unlinkat(idir.get(), name.c_str(), 0);
+}
+
+void SegmentStore::recover(const std::function<bool(const std::string&)>& committed) {
+    UniqueFd idir(open_path_beneath(root_fd_, "work/intents", true));
+    if (!idir) {
+        return;
+    }
+    std::vector<std::string> names;
+    if (DIR* d = ::fdopendir(::dup(idir.get()))) {
+        while (dirent* de = ::readdir(d)) {
+            const std::string n = de->d_name;
+            if (n.size() > 5 && n.substr(n.size() - 5) == ".json") {
+                names.push_back(n);
+            } else if (n.size() > 4 && n.substr(n.size() - 4) == ".tmp") {
+                ::unlinkat(idir.get(), n.c_str(), 0);
+            }
+        }
+        ::closedir(d);
+    }
+    for (const auto& n : names) {
+        UniqueFd f(open_file_beneath(idir.get(), n));
+        std::string text;
+        if (f) {
+            char buf[65536];
+            for (ssize_t k; (k = ::read(f.get(), buf, sizeof buf)) > 0;) {
+                text.append(buf, static_cast<size_t>(k));
+            }
+        }
+        try {
+            const auto intent = nlohmann::json::parse(text);
+            const std::string id = intent.at("id").get<std::string>();
+            if (committed(id)) {
+                for (const auto& jp : intent.at("parts")) {
+                    Part p{jp.at("spool"), jp.at("from"), jp.at("to"), jp.at("segment"),
+                           jp.at("offset")};
+                    apply(p);
+                }
+                spdlog::info("Recovered an interrupted commit. id={} parts={}", id,
+                             intent.at("parts").size());
+            }
+        } catch (const std::exception& e) {
+            spdlog::error("Cannot recover intent {}: {}", n, e.what());
+            continue;  // keep the intent for a human; never guess
+        }
+        ::unlinkat(idir.get(), n.c_str(), 0);
+    }
+}
+
+}  // namespace evidenced::output

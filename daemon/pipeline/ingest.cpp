@@ -1,0 +1,657 @@
+#include "daemon/pipeline/ingest.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <spdlog/spdlog.h>
+
+#include "daemon/common/fd.hpp"
+#include "daemon/common/sha256.hpp"
+#include "daemon/output/envelope.hpp"
+#include "daemon/output/segments.hpp"
+#include "daemon/pipeline/route.hpp"
+#include "daemon/store/custody.hpp"
+#include "daemon/store/names.hpp"
+#include "daemon/store/tree.hpp"
+#include "daemon/unpack/unpack.hpp"
+#include "parsers/input.hpp"
+#include "parsers/registry.hpp"
+
+namespace evidenced::pipeline {
+
+const char* to_string(Outcome o) {
+    switch (o) {
+        case Outcome::kIngested: return "ingested";
+        case Outcome::kPartial: return "partial";
+        case Outcome::kDuplicate: return "duplicate";
+        case Outcome::kQuarantined: return "quarantined";
+    }
+    return "ingested";
+}
+
+bool UploadResult::needs_look() const {
+    return outcome == Outcome::kPartial || outcome == Outcome::kQuarantined || refused > 0 ||
+           error_records > 0;
+}
+
+namespace {
+
+constexpr size_t kSpoolFlush = 1 << 20;
+
+std::string random_id() {
+    std::random_device rd;
+    std::string s;
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (int i = 0; i < 32; ++i) {
+        s.push_back(kHex[rd() & 0xF]);
+    }
+    return s;
+}
+
+std::string basename_of(const std::string& p) {
+    const size_t slash = p.find_last_of('/');
+    return slash == std::string::npos ? p : p.substr(slash + 1);
+}
+
+// Removes a work directory we created (flat: staged files, spools, a lock).
+void remove_work_dir(int work_parent, const std::string& name) {
+    UniqueFd d(open_dir_beneath(work_parent, name));
+    if (d) {
+        if (DIR* dir = ::fdopendir(::dup(d.get()))) {
+            while (dirent* de = ::readdir(dir)) {
+                const std::string n = de->d_name;
+                if (n != "." && n != "..") {
+                    ::unlinkat(d.get(), n.c_str(), 0);
+                }
+            }
+            ::closedir(dir);
+        }
+    }
+    ::unlinkat(work_parent, name.c_str(), AT_REMOVEDIR);
+}
+
+// Renders records into a per-source spool file in the upload's work dir.
+class SpoolSink final : public parsers::RecordSink {
+public:
+    SpoolSink(int fd, const parsers::ParseContext& ctx, uint64_t& records, uint64_t& errors,
+              std::map<std::string, uint64_t>& by_dataset)
+        : fd_(fd), ctx_(ctx), records_(records), errors_(errors), by_dataset_(by_dataset) {}
+    ~SpoolSink() override = default;
+    SpoolSink(const SpoolSink&) = delete;
+    SpoolSink& operator=(const SpoolSink&) = delete;
+
+    void emit(const parsers::Record& r) override {
+        output::render_record(buf_, r, ctx_);
+        ++records_;
+        ++member_records_;
+        if (r.dataset == "evidenced.error") {
+            ++errors_;
+        }
+        if (last_dataset_ != r.dataset) {
+            last_dataset_ = std::string(r.dataset);
+        }
+        ++by_dataset_[last_dataset_];
+        if (buf_.size() >= kSpoolFlush) {
+            flush();
+        }
+    }
+    void flush() {
+        write_all(fd_, buf_, "write spool");
+        buf_.clear();
+    }
+    uint64_t member_records() const {
+        return member_records_;
+    }
+
+private:
+    int fd_;
+    const parsers::ParseContext& ctx_;
+    uint64_t& records_;
+    uint64_t& errors_;
+    std::map<std::string, uint64_t>& by_dataset_;
+    std::string buf_;
+    std::string last_dataset_;
+    uint64_t member_records_ = 0;
+};
+
+struct Routed {
+    const parsers::Parser* parser = nullptr;  // for parsing (nullptr: no records)
+    std::string parser_name;                  // detected, for the ledger
+    std::string host;
+    std::string source;
+    std::string stored;
+    bool deduplicated = false;
+    uint64_t records = 0;
+};
+
+}  // namespace
+
+struct Ingestor::Impl {
+    settings::Settings cfg;
+    std::string instance;
+    UniqueFd root;
+    gid_t group = static_cast<gid_t>(-1);
+    std::unique_ptr<store::Custody> custody;
+    std::unique_ptr<store::Tree> tree;
+    std::unique_ptr<output::SegmentStore> segments;
+    std::mutex commit_mu;
+    std::string lock_name;
+
+    // The instance's commit lock: in-process mutex + flock across processes.
+    class CommitLock {
+    public:
+        explicit CommitLock(Impl& impl) : guard_(impl.commit_mu) {
+            UniqueFd w = make_dirs(impl.root.get(), "work", 0700);
+            fd_.reset(::openat(w.get(), impl.lock_name.c_str(),
+                               O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0600));
+            if (!fd_) {
+                throw_errno("open commit lock");
+            }
+            while (::flock(fd_.get(), LOCK_EX) != 0) {
+                if (errno != EINTR) {
+                    throw_errno("lock commit");
+                }
+            }
+        }
+
+    private:
+        std::lock_guard<std::mutex> guard_;
+        UniqueFd fd_;
+    };
+
+    uint64_t free_bytes() const {
+        struct statvfs sv {};
+        if (::fstatvfs(root.get(), &sv) != 0) {
+            return UINT64_MAX;
+        }
+        return static_cast<uint64_t>(sv.f_bavail) * sv.f_frsize;
+    }
+
+    void cleanup_stale_work() {
+        UniqueFd w = make_dirs(root.get(), "work", 0700);
+        DIR* d = ::fdopendir(::dup(w.get()));
+        if (d == nullptr) {
+            return;
+        }
+        std::vector<std::string> stale;
+        while (dirent* de = ::readdir(d)) {
+            const std::string n = de->d_name;
+            if (n.rfind("ingest-", 0) != 0) {
+                continue;
+            }
+            UniqueFd dir(open_dir_beneath(w.get(), n));
+            if (!dir) {
+                continue;
+            }
+            UniqueFd lock(::openat(dir.get(), ".lock", O_RDWR | O_CLOEXEC | O_NOFOLLOW));
+            if (!lock || ::flock(lock.get(), LOCK_EX | LOCK_NB) == 0) {
+                stale.push_back(n);  // nobody holds it: a crashed run's leftovers
+            }
+        }
+        ::closedir(d);
+        for (const auto& n : stale) {
+            remove_work_dir(w.get(), n);
+        }
+    }
+
+    nlohmann::ordered_json ledger_head(const UploadRequest& req, const std::string& name,
+                                       uint64_t size, const std::string& sha, int64_t mtime,
+                                       const std::string& incident, const std::string& host,
+                                       const std::string& received) const {
+        nlohmann::ordered_json e;
+        e["seq"] = 0;
+        e["prev"] = "";
+        e["upload"] = {{"name", name},
+                       {"drop_path", req.drop_path.empty() ? req.path : req.drop_path},
+                       {"size", size},
+                       {"sha256", sha},
+                       {"mtime", format_time_utc(mtime)}};
+        e["incident"] = incident;
+        e["host"] = host;
+        e["received"] = received;
+        return e;
+    }
+};
+
+Ingestor::Ingestor(settings::Settings s) : impl_(std::make_unique<Impl>()) {
+    impl_->cfg = std::move(s);
+    impl_->instance = store::safe_name(impl_->cfg.effective_instance(), "evidenced");
+    impl_->lock_name = "commit-" + impl_->instance + ".lock";
+    ::umask(027);
+    if (::mkdir(impl_->cfg.root.c_str(), 0750) != 0 && errno != EEXIST) {
+        throw_errno("create data root " + impl_->cfg.root);
+    }
+    impl_->root.reset(::open(impl_->cfg.root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!impl_->root) {
+        throw_errno("open data root " + impl_->cfg.root);
+    }
+    if (!impl_->cfg.output.group.empty()) {
+        group buf{};
+        group* g = nullptr;
+        std::vector<char> mem(16384);
+        if (::getgrnam_r(impl_->cfg.output.group.c_str(), &buf, mem.data(), mem.size(), &g) != 0 ||
+            g == nullptr) {
+            throw std::runtime_error("output.group: no group named '" + impl_->cfg.output.group + "'");
+        }
+        impl_->group = g->gr_gid;
+    }
+    for (const char* d : {"evidence", "normalized", "custody", "quarantine"}) {
+        make_dirs(impl_->root.get(), d);
+    }
+    impl_->custody =
+        std::make_unique<store::Custody>(impl_->root.get(), impl_->instance, impl_->group);
+    impl_->tree = std::make_unique<store::Tree>(impl_->root.get(), impl_->group);
+    impl_->segments = std::make_unique<output::SegmentStore>(
+        impl_->root.get(), impl_->instance, impl_->cfg.output.segment_bytes, impl_->group);
+    {
+        Impl::CommitLock lock(*impl_);
+        impl_->segments->recover([this](const std::string& id) {
+            return impl_->custody->has_ingest_id(id);
+        });
+        impl_->cleanup_stale_work();
+    }
+}
+
+Ingestor::~Ingestor() = default;
+
+const settings::Settings& Ingestor::config() const {
+    return impl_->cfg;
+}
+
+bool Ingestor::already_ingested(const std::string& sha256, const std::string& incident) {
+    return impl_->custody->already_ingested(sha256, store::safe_name(incident));
+}
+
+UploadResult Ingestor::ingest(const UploadRequest& req) {
+    Impl& im = *impl_;
+    UploadResult result;
+    const std::string received = now_utc();
+    const std::string incident = store::safe_name(req.incident);
+    const std::optional<std::string> explicit_host =
+        req.host ? std::optional<std::string>(store::safe_name(*req.host, "unknown-host"))
+                 : std::nullopt;
+    const std::optional<std::string> explicit_source =
+        req.source ? std::optional<std::string>(store::safe_name(*req.source, "other"))
+                   : std::nullopt;
+    const std::string name = req.original_name.empty() ? basename_of(req.path) : req.original_name;
+
+    // Work area for this attempt, locked so a concurrent cleanup leaves it alone.
+    const std::string id = random_id();
+    const std::string work_rel = "work/ingest-" + id;
+    UniqueFd work = make_dirs(im.root.get(), work_rel, 0700);
+    UniqueFd work_lock(::openat(work.get(), ".lock", O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (!work_lock || ::flock(work_lock.get(), LOCK_EX) != 0) {
+        throw_errno("lock work dir");
+    }
+    UniqueFd work_parent(open_dir_beneath(im.root.get(), "work"));
+    struct WorkCleanup {
+        int parent;
+        std::string name;
+        ~WorkCleanup() {
+            remove_work_dir(parent, name);
+        }
+    } cleanup{work_parent.get(), "ingest-" + id};
+
+    // 1. Hash the upload (copying it into work/ when the caller's file must stay put).
+    UniqueFd in(::open(req.path.c_str(), O_RDONLY | O_CLOEXEC | (req.copy_original ? 0 : O_NOFOLLOW)));
+    if (!in) {
+        throw_errno("open upload " + req.path);
+    }
+    struct stat st {};
+    if (::fstat(in.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+        throw std::runtime_error("upload " + req.path + " is not a regular file");
+    }
+    const int64_t upload_mtime = st.st_mtim.tv_sec;
+    Sha256 h;
+    uint64_t size = 0;
+    {
+        UniqueFd copy;
+        if (req.copy_original) {
+            copy.reset(::openat(work.get(), "original", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600));
+            if (!copy) {
+                throw_errno("create work copy of upload");
+            }
+        }
+        std::vector<char> buf(1 << 20);
+        for (;;) {
+            const size_t k = read_full(in.get(), buf.data(), buf.size());
+            if (k == 0) {
+                break;
+            }
+            h.update(buf.data(), k);
+            size += k;
+            if (copy) {
+                write_all(copy.get(), buf.data(), k, "copy upload");
+            }
+        }
+    }
+    result.sha256 = h.hex();
+    result.size = size;
+
+    auto finish_ledger = [&](nlohmann::ordered_json& e, Outcome o, const std::string& reason) {
+        e["finished"] = now_utc();
+        e["outcome"] = to_string(o);
+        e["reason"] = reason.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(reason);
+        e["instance"] = im.instance;
+        if (req.note) {
+            e["note"] = *req.note;
+        }
+        e["ingest_id"] = id;
+    };
+
+    // 2. Same bytes already in this incident: record the duplicate, write nothing else.
+    if (im.custody->already_ingested(result.sha256, incident)) {
+        result.outcome = Outcome::kDuplicate;
+        if (!req.copy_original) {
+            const std::string kept_dir = "custody/originals/" + result.sha256;
+            UniqueFd kd(open_path_beneath(im.root.get(), kept_dir, true));
+            if (kd) {
+                ::unlink(req.path.c_str());  // its bytes are in custody already
+            }
+        }
+        if (req.resume) {
+            return result;
+        }
+        auto e = im.ledger_head(req, name, size, result.sha256, upload_mtime, incident,
+                                explicit_host.value_or(""), received);
+        e["members"] = nlohmann::ordered_json::array();
+        finish_ledger(e, Outcome::kDuplicate, "");
+        {
+            Impl::CommitLock lock(im);
+            im.custody->append(std::move(e));
+        }
+        spdlog::info("Upload is a duplicate. incident={} upload={} sha256={}", incident, name,
+                     result.sha256);
+        return result;
+    }
+
+    // 3. Custody: the original, byte-identical, before anything reads it for parsing.
+    std::string kept;
+    if (req.copy_original) {
+        kept = im.custody->keep_original(work.get(), "original", result.sha256, name);
+    } else {
+        // The claimed file moves in: rename on one file system, else copy + fsync + unlink.
+        UniqueFd odir = make_dirs(im.root.get(), "custody/originals/" + result.sha256);
+        const std::string safe = store::sanitize_component(name);
+        if (::linkat(AT_FDCWD, req.path.c_str(), work.get(), "original", 0) != 0) {
+            if (errno != EXDEV && errno != EPERM) {
+                throw_errno("take claimed upload " + req.path);
+            }
+            UniqueFd copy(::openat(work.get(), "original", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600));
+            if (!copy) {
+                throw_errno("copy claimed upload");
+            }
+            std::vector<char> buf(1 << 20);
+            off_t off = 0;
+            for (;;) {
+                const size_t k = pread_full(in.get(), buf.data(), buf.size(), off);
+                if (k == 0) {
+                    break;
+                }
+                write_all(copy.get(), buf.data(), k);
+                off += static_cast<off_t>(k);
+            }
+            if (::fsync(copy.get()) != 0) {
+                throw_errno("fsync claimed upload copy");
+            }
+        }
+        kept = im.custody->keep_original(work.get(), "original", result.sha256, safe);
+        ::unlink(req.path.c_str());
+    }
+
+    // 4. Unpack into work/.
+    UniqueFd orig(open_path_beneath(im.root.get(), kept, false));
+    if (!orig) {
+        throw_errno("open custody original " + kept);
+    }
+    unpack::UnpackOptions uo;
+    uo.limits = im.cfg.limits;
+    uo.free_bytes = [&im] { return im.free_bytes(); };
+    unpack::UnpackResult ur = unpack::unpack_upload(orig.get(), name, req.path_prefix, work.get(), uo);
+    result.bytes_out = ur.bytes_produced;
+
+    if (ur.unreadable) {
+        result.outcome = Outcome::kQuarantined;
+        result.reason = ur.unreadable_reason;
+        orig.reset();
+        im.custody->quarantine(kept, result.sha256, name, "unreadable", ur.unreadable_reason,
+                               now_utc());
+        auto e = im.ledger_head(req, name, size, result.sha256, upload_mtime, incident,
+                                explicit_host.value_or(""), received);
+        e["members"] = nlohmann::ordered_json::array();
+        finish_ledger(e, Outcome::kQuarantined, ur.unreadable_reason);
+        {
+            Impl::CommitLock lock(im);
+            im.custody->append(std::move(e));
+        }
+        spdlog::warn("Upload quarantined. incident={} upload={} reason={}", incident, name,
+                     ur.unreadable_reason);
+        return result;
+    }
+
+    // 5. Route every staged member to (host, source) and pick its parser.
+    std::vector<Routed> routed(ur.members.size());
+    parsers::UploadFacts facts;
+    std::optional<std::string> upload_host = explicit_host;
+    if (!upload_host) {
+        upload_host = collector_host(name);
+    }
+    std::optional<std::string> log_host;  // weakest upload-level hint: a syslog line's host
+    for (size_t i = 0; i < ur.members.size(); ++i) {
+        const auto& m = ur.members[i];
+        if (m.work_name.empty()) {
+            continue;
+        }
+        const parsers::FileProbe probe{m.stored_path, m.head, m.size};
+        const parsers::Choice c = m.raw_container ? parsers::Choice{} : parsers::choose(probe);
+        routed[i].parser = c.parser;
+        routed[i].parser_name = c.parser != nullptr ? std::string(c.parser->name()) : "";
+        if (!log_host && c.parser != nullptr && c.parser->name() == "text.lines") {
+            log_host = syslog_host(m.head);
+        }
+        if (!upload_host) {
+            const size_t slash = m.path.find('/');
+            if (slash != std::string::npos) {
+                upload_host = collector_host(m.path.substr(0, slash));
+            }
+        }
+        for (const parsers::Parser* p : parsers::all()) {
+            if (p->wants_facts(probe)) {
+                UniqueFd f(::openat(work.get(), m.work_name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+                if (f) {
+                    parsers::FdInput fin(f.get());
+                    try {
+                        p->gather_facts(probe, fin, facts);
+                    } catch (const std::exception& ex) {
+                        spdlog::debug("Fact gathering failed. member={} error={}", m.path, ex.what());
+                    }
+                }
+            }
+        }
+    }
+    if (!upload_host) {
+        if (auto it = facts.find("linux.hostname"); it != facts.end() && !it->second.empty()) {
+            upload_host = it->second;
+        }
+    }
+    if (!upload_host) {
+        upload_host = log_host;
+    }
+    std::map<std::string, uint64_t> host_votes;
+    for (size_t i = 0; i < ur.members.size(); ++i) {
+        auto& m = ur.members[i];
+        Routed& r = routed[i];
+        if (m.work_name.empty()) {
+            continue;
+        }
+        const parsers::FileProbe probe{m.stored_path, m.head, m.size};
+        std::optional<std::string> host = explicit_host;
+        if (!host && r.parser != nullptr) {
+            host = r.parser->infer_host(probe);
+        }
+        if (!host) {
+            host = upload_host;
+        }
+        r.host = store::safe_name(host.value_or("unknown-host"), "unknown-host");
+        r.source = explicit_source ? *explicit_source
+                                   : source_for(r.parser, m.stored_path, m.raw_container);
+        ++host_votes[r.host];
+        if (r.parser != nullptr && r.parser->name() == "text.lines" &&
+            !im.cfg.output.unparsed_text_lines) {
+            r.parser = nullptr;  // output.unparsed_text = none
+        }
+    }
+    for (const auto& [hname, votes] : host_votes) {
+        if (result.host.empty() || votes > host_votes[result.host]) {
+            result.host = hname;
+        }
+    }
+    if (result.host.empty()) {
+        result.host = explicit_host.value_or(upload_host.value_or("unknown-host"));
+    }
+
+    // 6. Place into the evidence tree (no overwrite; same bytes = already stored).
+    for (size_t i = 0; i < ur.members.size(); ++i) {
+        auto& m = ur.members[i];
+        if (m.work_name.empty()) {
+            continue;
+        }
+        std::vector<std::string> comps;
+        std::string_view rest = m.stored_path;
+        while (!rest.empty()) {
+            const size_t slash = rest.find('/');
+            comps.emplace_back(rest.substr(0, slash));
+            rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+        }
+        const auto placed = im.tree->place(work.get(), m.work_name, m.sha256, m.size, incident,
+                                           routed[i].host, routed[i].source, comps);
+        routed[i].stored = placed.stored;
+        routed[i].deduplicated = placed.deduplicated;
+    }
+
+    // 7. Parse each stored member into its source's spool, in archive order.
+    std::map<std::string, UniqueFd> spool_fds;
+    std::vector<output::Spool> spools;
+    std::map<std::string, uint64_t> by_dataset;
+    if (im.cfg.parse) {
+        for (size_t i = 0; i < ur.members.size(); ++i) {
+            auto& m = ur.members[i];
+            Routed& r = routed[i];
+            if (r.stored.empty() || r.parser == nullptr) {
+                continue;
+            }
+            auto it = spool_fds.find(r.source);
+            if (it == spool_fds.end()) {
+                const std::string sp = "spool-" + r.source + ".jsonl";
+                UniqueFd f(::openat(work.get(), sp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600));
+                if (!f) {
+                    throw_errno("create spool");
+                }
+                spools.push_back({r.source, work_rel + "/" + sp});
+                it = spool_fds.emplace(r.source, std::move(f)).first;
+            }
+            const std::string collection =
+                format_time_utc(m.mtime != 0 ? m.mtime : upload_mtime);
+            parsers::ParseContext ctx;
+            ctx.incident = incident;
+            ctx.host = r.host;
+            ctx.source = r.source;
+            ctx.file = r.stored;
+            ctx.member = m.path;
+            ctx.upload_sha256 = result.sha256;
+            ctx.collection_time = collection;
+            ctx.facts = &facts;
+            ctx.settings = &im.cfg;
+            SpoolSink sink(it->second.get(), ctx, result.records, result.error_records, by_dataset);
+            UniqueFd ef(open_path_beneath(im.root.get(), r.stored, false));
+            if (!ef) {
+                throw_errno("open stored evidence " + r.stored);
+            }
+            parsers::FdInput fin(ef.get());
+            try {
+                r.parser->parse(fin, ctx, sink);
+            } catch (const std::exception& ex) {
+                sink.emit(parsers::make_error_record(0, false, std::string("parser ") +
+                                                                   std::string(r.parser->name()) +
+                                                                   " failed: " + ex.what()));
+            }
+            sink.flush();
+            r.records = sink.member_records();
+        }
+    }
+
+    // 8. Outcome and the ledger line.
+    if (ur.stopped) {
+        result.outcome = Outcome::kPartial;
+        result.reason = *ur.stopped;
+    } else if (ur.damaged) {
+        result.outcome = Outcome::kPartial;
+        result.reason = "damaged: " + *ur.damaged;
+    }
+    auto e = im.ledger_head(req, name, size, result.sha256, upload_mtime, incident,
+                            result.host, received);
+    auto& members = e["members"] = nlohmann::ordered_json::array();
+    for (size_t i = 0; i < ur.members.size(); ++i) {
+        const auto& m = ur.members[i];
+        const Routed& r = routed[i];
+        nlohmann::ordered_json j;
+        j["path"] = m.path;
+        j["size"] = m.size;
+        j["sha256"] = m.sha256.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(m.sha256);
+        j["stored"] = r.stored.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.stored);
+        j["parser"] = r.parser_name.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.parser_name);
+        j["records"] = r.records;
+        j["refused"] = m.refused ? nlohmann::ordered_json(*m.refused) : nlohmann::ordered_json(nullptr);
+        j["link_target"] = m.link_target ? nlohmann::ordered_json(*m.link_target) : nlohmann::ordered_json(nullptr);
+        if (!r.stored.empty()) {
+            j["host"] = r.host;
+            j["source"] = r.source;
+            j["deduplicated"] = r.deduplicated;
+            j["mtime"] = m.mtime != 0 ? nlohmann::ordered_json(format_time_utc(m.mtime)) : nlohmann::ordered_json(nullptr);
+        }
+        if (m.note) {
+            j["note"] = *m.note;
+        }
+        if (m.refused) {
+            ++result.refused;
+            spdlog::warn("Member refused. incident={} upload={} member={} reason={}", incident,
+                         name, m.path, *m.refused);
+        }
+        members.push_back(std::move(j));
+    }
+    result.members = ur.members.size();
+    finish_ledger(e, result.outcome, result.reason);
+    e["original"] = kept;
+
+    for (auto& [src, fd] : spool_fds) {
+        fd.reset();
+    }
+    // Durability per upload: one syncfs covers evidence, custody and spools.
+    ::syncfs(im.root.get());
+    {
+        Impl::CommitLock lock(im);
+        im.segments->commit(id, incident, spools, [&] { im.custody->append(e); });
+    }
+    spdlog::info(
+        "Upload ingested. incident={} host={} upload={} outcome={} members={} refused={} "
+        "records={} bytes_out={}{}",
+        incident, result.host, name, to_string(result.outcome), result.members, result.refused,
+        result.records, result.bytes_out, result.reason.empty() ? "" : " reason=" + result.reason);
+    return result;
+}
+
+uint64_t Ingestor::reparse(const std::optional<std::string>& /*incident*/) {
+    throw std::runtime_error("reparse: not implemented yet");
+}
+
+}  // namespace evidenced::pipeline
