@@ -8,11 +8,13 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 #include <spdlog/spdlog.h>
 
 #include "daemon/common/fd.hpp"
@@ -124,6 +126,16 @@ private:
     uint64_t member_records_ = 0;
 };
 
+struct ParseJob {
+    const parsers::Parser* parser;
+    std::string host;
+    std::string source;
+    std::string stored;
+    std::string member;
+    std::string collection_time;
+    uint64_t* records;  // where to count this member's records
+};
+
 struct Routed {
     const parsers::Parser* parser = nullptr;  // for parsing (nullptr: no records)
     std::string parser_name;                  // detected, for the ledger
@@ -175,6 +187,95 @@ struct Ingestor::Impl {
             return UINT64_MAX;
         }
         return static_cast<uint64_t>(sv.f_bavail) * sv.f_frsize;
+    }
+
+    // Parses each job's stored file into one spool per source (in job order).  A stored
+    // file that appears twice (same bytes deduplicated within one upload) is parsed once.
+    std::vector<output::Spool> parse_into_spools(int work_fd, const std::string& work_rel,
+                                                 const std::vector<ParseJob>& jobs,
+                                                 const std::string& incident,
+                                                 const std::string& upload_sha,
+                                                 const parsers::UploadFacts& facts,
+                                                 uint64_t& records, uint64_t& errors,
+                                                 std::map<std::string, uint64_t>& by_dataset) {
+        std::map<std::string, UniqueFd> spool_fds;
+        std::vector<output::Spool> spools;
+        std::set<std::string> parsed;
+        for (const auto& job : jobs) {
+            if (!parsed.insert(job.stored).second) {
+                continue;
+            }
+            auto it = spool_fds.find(job.source);
+            if (it == spool_fds.end()) {
+                const std::string sp = "spool-" + job.source + ".jsonl";
+                UniqueFd f(::openat(work_fd, sp.c_str(),
+                                    O_CREAT | O_EXCL | O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
+                                    0600));
+                if (!f) {
+                    throw_errno("create spool");
+                }
+                spools.push_back({job.source, work_rel + "/" + sp});
+                it = spool_fds.emplace(job.source, std::move(f)).first;
+            }
+            parsers::ParseContext ctx;
+            ctx.incident = incident;
+            ctx.host = job.host;
+            ctx.source = job.source;
+            ctx.file = job.stored;
+            ctx.member = job.member;
+            ctx.upload_sha256 = upload_sha;
+            ctx.collection_time = job.collection_time;
+            ctx.facts = &facts;
+            ctx.settings = &cfg;
+            SpoolSink sink(it->second.get(), ctx, records, errors, by_dataset);
+            UniqueFd ef(open_path_beneath(root.get(), job.stored, false));
+            if (!ef) {
+                throw_errno("open stored evidence " + job.stored);
+            }
+            parsers::FdInput fin(ef.get());
+            try {
+                job.parser->parse(fin, ctx, sink);
+            } catch (const std::exception& ex) {
+                sink.emit(parsers::make_error_record(
+                    fin.line_number(), true,
+                    "parser " + std::string(job.parser->name()) + " failed: " + ex.what()));
+            }
+            sink.flush();
+            *job.records = sink.member_records();
+        }
+        return spools;
+    }
+
+    bool committed(const std::string& id) {
+        UniqueFd marker(open_path_beneath(root.get(), "work/intents/" + id + ".committed", false));
+        if (marker) {
+            return true;  // a reparse reached its commit point
+        }
+        return custody->has_ingest_id(id);
+    }
+
+    void drop_stale_markers() {
+        UniqueFd idir(open_path_beneath(root.get(), "work/intents", true));
+        if (!idir) {
+            return;
+        }
+        std::vector<std::string> drop;
+        if (DIR* d = ::fdopendir(::dup(idir.get()))) {
+            while (dirent* de = ::readdir(d)) {
+                const std::string n = de->d_name;
+                const std::string suffix = ".committed";
+                if (n.size() > suffix.size() && n.substr(n.size() - suffix.size()) == suffix) {
+                    const std::string intent = n.substr(0, n.size() - suffix.size()) + ".json";
+                    if (::faccessat(idir.get(), intent.c_str(), F_OK, AT_SYMLINK_NOFOLLOW) != 0) {
+                        drop.push_back(n);
+                    }
+                }
+            }
+            ::closedir(d);
+        }
+        for (const auto& n : drop) {
+            ::unlinkat(idir.get(), n.c_str(), 0);
+        }
     }
 
     void cleanup_stale_work() {
@@ -255,9 +356,8 @@ Ingestor::Ingestor(settings::Settings s) : impl_(std::make_unique<Impl>()) {
         impl_->root.get(), impl_->instance, impl_->cfg.output.segment_bytes, impl_->group);
     {
         Impl::CommitLock lock(*impl_);
-        impl_->segments->recover([this](const std::string& id) {
-            return impl_->custody->has_ingest_id(id);
-        });
+        impl_->segments->recover([this](const std::string& id) { return impl_->committed(id); });
+        impl_->drop_stale_markers();
         impl_->cleanup_stale_work();
     }
 }
@@ -540,54 +640,21 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
     }
 
     // 7. Parse each stored member into its source's spool, in archive order.
-    std::map<std::string, UniqueFd> spool_fds;
     std::vector<output::Spool> spools;
     std::map<std::string, uint64_t> by_dataset;
     if (im.cfg.parse) {
+        std::vector<ParseJob> jobs;
         for (size_t i = 0; i < ur.members.size(); ++i) {
-            auto& m = ur.members[i];
+            const auto& m = ur.members[i];
             Routed& r = routed[i];
             if (r.stored.empty() || r.parser == nullptr) {
                 continue;
             }
-            auto it = spool_fds.find(r.source);
-            if (it == spool_fds.end()) {
-                const std::string sp = "spool-" + r.source + ".jsonl";
-                UniqueFd f(::openat(work.get(), sp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600));
-                if (!f) {
-                    throw_errno("create spool");
-                }
-                spools.push_back({r.source, work_rel + "/" + sp});
-                it = spool_fds.emplace(r.source, std::move(f)).first;
-            }
-            const std::string collection =
-                format_time_utc(m.mtime != 0 ? m.mtime : upload_mtime);
-            parsers::ParseContext ctx;
-            ctx.incident = incident;
-            ctx.host = r.host;
-            ctx.source = r.source;
-            ctx.file = r.stored;
-            ctx.member = m.path;
-            ctx.upload_sha256 = result.sha256;
-            ctx.collection_time = collection;
-            ctx.facts = &facts;
-            ctx.settings = &im.cfg;
-            SpoolSink sink(it->second.get(), ctx, result.records, result.error_records, by_dataset);
-            UniqueFd ef(open_path_beneath(im.root.get(), r.stored, false));
-            if (!ef) {
-                throw_errno("open stored evidence " + r.stored);
-            }
-            parsers::FdInput fin(ef.get());
-            try {
-                r.parser->parse(fin, ctx, sink);
-            } catch (const std::exception& ex) {
-                sink.emit(parsers::make_error_record(0, false, std::string("parser ") +
-                                                                   std::string(r.parser->name()) +
-                                                                   " failed: " + ex.what()));
-            }
-            sink.flush();
-            r.records = sink.member_records();
+            jobs.push_back({r.parser, r.host, r.source, r.stored, m.path,
+                            format_time_utc(m.mtime != 0 ? m.mtime : upload_mtime), &r.records});
         }
+        spools = im.parse_into_spools(work.get(), work_rel, jobs, incident, result.sha256, facts,
+                                      result.records, result.error_records, by_dataset);
     }
 
     // 8. Outcome and the ledger line.
@@ -633,9 +700,6 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
     finish_ledger(e, result.outcome, result.reason);
     e["original"] = kept;
 
-    for (auto& [src, fd] : spool_fds) {
-        fd.reset();
-    }
     // Durability per upload: one syncfs covers evidence, custody and spools.
     ::syncfs(im.root.get());
     {
@@ -650,8 +714,211 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
     return result;
 }
 
-uint64_t Ingestor::reparse(const std::optional<std::string>& /*incident*/) {
-    throw std::runtime_error("reparse: not implemented yet");
+uint64_t Ingestor::reparse(const std::optional<std::string>& incident_filter) {
+    Impl& im = *impl_;
+    const std::optional<std::string> want =
+        incident_filter ? std::optional<std::string>(store::safe_name(*incident_filter))
+                        : std::nullopt;
+    // The last ledger line per (incident, upload) wins: a re-ingest with higher limits
+    // supersedes a partial one.  Order: ledger files by name, lines in order.
+    std::map<std::string, std::vector<nlohmann::json>> by_incident;
+    std::map<std::pair<std::string, std::string>, std::pair<std::string, size_t>> latest;
+    UniqueFd custody(open_dir_beneath(im.root.get(), "custody"));
+    if (!custody) {
+        return 0;
+    }
+    std::vector<std::string> ledgers;
+    if (DIR* d = ::fdopendir(::dup(custody.get()))) {
+        while (dirent* de = ::readdir(d)) {
+            const std::string n = de->d_name;
+            if (n.rfind("ledger-", 0) == 0) {
+                ledgers.push_back(n);
+            }
+        }
+        ::closedir(d);
+    }
+    std::sort(ledgers.begin(), ledgers.end());
+    for (const auto& n : ledgers) {
+        UniqueFd f(open_file_beneath(custody.get(), n));
+        if (!f) {
+            continue;
+        }
+        std::string text;
+        std::vector<char> buf(1 << 20);
+        for (size_t k; (k = read_full(f.get(), buf.data(), buf.size())) > 0;) {
+            text.append(buf.data(), k);
+        }
+        size_t start = 0;
+        while (start < text.size()) {
+            size_t nl = text.find('\n', start);
+            if (nl == std::string::npos) {
+                nl = text.size();
+            }
+            try {
+                auto j = nlohmann::json::parse(text.substr(start, nl - start));
+                const std::string outcome = j.value("outcome", "");
+                const std::string inc = j.value("incident", "");
+                if ((outcome == "ingested" || outcome == "partial") && (!want || inc == *want)) {
+                    const std::string sha = j.at("upload").value("sha256", "");
+                    auto& list = by_incident[inc];
+                    const auto key = std::make_pair(inc, sha);
+                    auto it = latest.find(key);
+                    if (it != latest.end()) {
+                        list[it->second.second] = nlohmann::json();  // superseded
+                    }
+                    latest[key] = {inc, list.size()};
+                    list.push_back(std::move(j));
+                }
+            } catch (const std::exception& e) {
+                spdlog::warn("Reparse skips a damaged ledger line. ledger={} error={}", n, e.what());
+            }
+            start = nl + 1;
+        }
+    }
+
+    uint64_t total = 0;
+    for (auto& [incident, uploads] : by_incident) {
+        const std::string id = random_id();
+        const std::string work_rel = "work/ingest-" + id;
+        UniqueFd work = make_dirs(im.root.get(), work_rel, 0700);
+        UniqueFd work_lock(::openat(work.get(), ".lock", O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0600));
+        if (!work_lock || ::flock(work_lock.get(), LOCK_EX) != 0) {
+            throw_errno("lock work dir");
+        }
+        UniqueFd work_parent(open_dir_beneath(im.root.get(), "work"));
+        struct WorkCleanup {
+            int parent;
+            std::string name;
+            ~WorkCleanup() {
+                remove_work_dir(parent, name);
+            }
+        } cleanup{work_parent.get(), "ingest-" + id};
+
+        // One spool per source for the whole incident: uploads in ledger order.
+        std::map<std::string, UniqueFd> spool_fds;
+        std::vector<output::Spool> spools;
+        std::map<std::string, uint64_t> by_dataset;
+        uint64_t records = 0;
+        uint64_t errors = 0;
+        for (const auto& up : uploads) {
+            if (up.is_null()) {
+                continue;
+            }
+            const std::string sha = up.at("upload").value("sha256", "");
+            const std::string upload_mtime = up.at("upload").value("mtime", "");
+            parsers::UploadFacts facts;
+            std::vector<ParseJob> jobs;
+            std::vector<uint64_t> counts(up.value("members", nlohmann::json::array()).size());
+            size_t idx = 0;
+            for (const auto& m : up.value("members", nlohmann::json::array())) {
+                const size_t my = idx++;
+                if (!m.contains("stored") || !m["stored"].is_string()) {
+                    continue;
+                }
+                const std::string stored = m["stored"];
+                // evidence/<incident>/<host>/<source>/<path>
+                std::vector<std::string> parts;
+                for (size_t a = 0, b; a <= stored.size(); a = b + 1) {
+                    b = stored.find('/', a);
+                    if (b == std::string::npos) {
+                        b = stored.size();
+                    }
+                    parts.push_back(stored.substr(a, b - a));
+                    if (parts.size() == 4) {
+                        break;
+                    }
+                }
+                if (parts.size() < 4) {
+                    continue;
+                }
+                const std::string rel = stored.substr(parts[0].size() + parts[1].size() +
+                                                      parts[2].size() + parts[3].size() + 4);
+                UniqueFd ef(open_path_beneath(im.root.get(), stored, false));
+                if (!ef) {
+                    spdlog::warn("Reparse: stored evidence missing. file={}", stored);
+                    continue;
+                }
+                std::string head(parsers::kProbeBytes, '\0');
+                head.resize(pread_full(ef.get(), head.data(), head.size(), 0));
+                struct stat st {};
+                ::fstat(ef.get(), &st);
+                const parsers::FileProbe probe{rel, head, static_cast<uint64_t>(st.st_size)};
+                const parsers::Parser* parser = nullptr;
+                if (m.contains("parser") && m["parser"].is_string()) {
+                    parser = parsers::find(m["parser"].get<std::string>());
+                }
+                for (const parsers::Parser* p : parsers::all()) {
+                    if (p->wants_facts(probe)) {
+                        UniqueFd ff(open_path_beneath(im.root.get(), stored, false));
+                        parsers::FdInput fin(ff.get());
+                        try {
+                            p->gather_facts(probe, fin, facts);
+                        } catch (const std::exception&) {
+                        }
+                    }
+                }
+                if (parser == nullptr || (parser->name() == "text.lines" && !im.cfg.output.unparsed_text_lines)) {
+                    continue;
+                }
+                std::string collection = upload_mtime;
+                if (m.contains("mtime") && m["mtime"].is_string()) {
+                    collection = m["mtime"].get<std::string>();
+                }
+                jobs.push_back({parser, parts[2], parts[3], stored, m.value("path", ""), collection,
+                                &counts[my]});
+            }
+            // Per upload, spools are appended to the incident's spools in order.
+            const std::string sub = "u" + std::to_string(&up - &uploads[0]);
+            UniqueFd uw = make_dirs(work.get(), sub, 0700);
+            auto part = im.parse_into_spools(uw.get(), work_rel + "/" + sub, jobs, incident, sha,
+                                             facts, records, errors, by_dataset);
+            for (const auto& sp : part) {
+                auto it = spool_fds.find(sp.source);
+                if (it == spool_fds.end()) {
+                    const std::string name = "spool-" + sp.source + ".jsonl";
+                    UniqueFd f(::openat(work.get(), name.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600));
+                    if (!f) {
+                        throw_errno("create spool");
+                    }
+                    spools.push_back({sp.source, work_rel + "/" + name});
+                    it = spool_fds.emplace(sp.source, std::move(f)).first;
+                }
+                UniqueFd in(open_path_beneath(im.root.get(), sp.relpath, false));
+                std::vector<char> buf(1 << 20);
+                for (size_t k; (k = read_full(in.get(), buf.data(), buf.size())) > 0;) {
+                    write_all(it->second.get(), buf.data(), k, "write spool");
+                }
+                in.reset();
+                ::unlinkat(uw.get(), sp.relpath.substr(sp.relpath.find_last_of('/') + 1).c_str(), 0);
+            }
+            uw.reset();
+            ::unlinkat(work.get(), sub.c_str(), AT_REMOVEDIR);
+        }
+        spool_fds.clear();
+        ::syncfs(im.root.get());
+        {
+            Impl::CommitLock lock(im);
+            im.segments->commit(
+                id, incident, spools,
+                [&] {
+                    UniqueFd idir = make_dirs(im.root.get(), "work/intents", 0700);
+                    const std::string marker = id + ".committed";
+                    UniqueFd mf(::openat(idir.get(), marker.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600));
+                    if (!mf || ::fsync(mf.get()) != 0) {
+                        throw_errno("write reparse commit marker");
+                    }
+                    ::fsync(idir.get());
+                },
+                /*force_new=*/true);
+            UniqueFd idir(open_path_beneath(im.root.get(), "work/intents", true));
+            if (idir) {
+                ::unlinkat(idir.get(), (id + ".committed").c_str(), 0);
+            }
+        }
+        spdlog::info("Incident reparsed. incident={} records={} errors={}", incident, records, errors);
+        total += records;
+    }
+    return total;
 }
 
 }  // namespace evidenced::pipeline

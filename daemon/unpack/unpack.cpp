@@ -601,8 +601,19 @@ private:
             stage(inner, display, dir, name, mtime, {});
             return;
         }
-        const std::string inner_name = store::strip_compression_suffix(name);
-        process(inner, display, dir, inner_name, depth + 1, top, mtime, -1);
+        // libarchive stacks filters by itself (gz inside gz inside xz...): each one is a
+        // layer for max_depth.
+        const auto layers = static_cast<uint64_t>(archive_filter_count(a.get()) - 1);
+        if (depth + layers > ctx_.opt.limits.max_depth) {
+            refuse(display, "max_depth: nesting deeper than " +
+                                std::to_string(ctx_.opt.limits.max_depth));
+            return;
+        }
+        std::string inner_name = name;
+        for (uint64_t i = 0; i < layers; ++i) {
+            inner_name = store::strip_compression_suffix(inner_name);
+        }
+        process(inner, display, dir, inner_name, depth + layers, top, mtime, -1);
         if (!inner.error().empty()) {
             damaged(display, inner.error());
         }
@@ -752,9 +763,10 @@ private:
                 throw UploadStopped("max_members: more than " +
                                     std::to_string(ctx_.opt.limits.max_members) + " members");
             }
-            const char* p8 = archive_entry_pathname_utf8(e);
+            // The name's own bytes (tar has no charset); invalid UTF-8 is escaped later.
             const char* pr = archive_entry_pathname(e);
-            const std::string raw = p8 != nullptr ? p8 : (pr != nullptr ? pr : "");
+            const char* p8 = pr == nullptr ? archive_entry_pathname_utf8(e) : nullptr;
+            const std::string raw = pr != nullptr ? pr : (p8 != nullptr ? p8 : "");
             const std::string display = child_display(container, raw);
             const int64_t mtime = archive_entry_mtime_is_set(e) ? archive_entry_mtime(e) : 0;
 
