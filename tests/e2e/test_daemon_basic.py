@@ -200,18 +200,20 @@ def tgz_bytes(members):
     return gzip.compress(buf.getvalue(), mtime=0)
 
 
-def drop(inbox, rel, data, via_temp=None, mode="atomic"):
+FIXED_MTIME = 1700000000  # records of plain files take the upload's mtime: keep runs equal
+
+
+def drop(inbox, rel, data, via_temp=None, mtime=FIXED_MTIME):
     """Drops `data` at inbox/rel.  via_temp: write under that temp suffix first, then rename."""
     path = os.path.join(inbox, rel)
     os.makedirs(os.path.dirname(path), exist_ok=True)
+    target = path + via_temp if via_temp else path
+    with open(target, "wb") as f:
+        f.write(data)
+    if mtime is not None:
+        os.utime(target, (mtime, mtime))
     if via_temp:
-        tmp = path + via_temp
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.rename(tmp, path)
-    else:
-        with open(path, "wb") as f:
-            f.write(data)
+        os.rename(target, path)
     return path
 
 
