@@ -1,0 +1,220 @@
+#include "parsers/aws/aws_common.hpp"
+
+#include <cstdio>
+#include <cstring>
+
+#include <arpa/inet.h>
+
+namespace evidenced::parsers::aws {
+
+namespace {
+
+bool all_digits(std::string_view s) {
+    if (s.empty()) {
+        return false;
+    }
+    for (char c : s) {
+        if (c < '0' || c > '9') {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant's days_from_civil).
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const auto yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+void civil_from_days(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
+    z += 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const auto doe = static_cast<unsigned>(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    y = static_cast<int64_t>(yoe) + era * 400;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    d = doy - (153 * mp + 2) / 5 + 1;
+    m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+}
+
+bool digits_at(std::string_view s, size_t pos, size_t n, int& out) {
+    if (pos + n > s.size()) {
+        return false;
+    }
+    int v = 0;
+    for (size_t i = pos; i < pos + n; ++i) {
+        if (s[i] < '0' || s[i] > '9') {
+            return false;
+        }
+        v = v * 10 + (s[i] - '0');
+    }
+    out = v;
+    return true;
+}
+
+}  // namespace
+
+bool is_account_id(std::string_view s) {
+    return s.size() == 12 && all_digits(s);
+}
+
+std::optional<std::string> host_for_account(std::string_view account) {
+    if (!is_account_id(account)) {
+        return std::nullopt;
+    }
+    return "aws-" + std::string(account);
+}
+
+std::optional<std::string> account_from_path(std::string_view path) {
+    // Split into components once; the layouts are all component-based.
+    std::string_view comps[64];
+    size_t n = 0;
+    size_t start = 0;
+    while (start <= path.size() && n < 64) {
+        size_t slash = path.find('/', start);
+        if (slash == std::string_view::npos) {
+            slash = path.size();
+        }
+        comps[n++] = path.substr(start, slash - start);
+        start = slash + 1;
+    }
+    for (size_t i = 0; i < n; ++i) {
+        const std::string_view c = comps[i];
+        if (c == "AWSLogs" && i + 1 < n) {
+            if (is_account_id(comps[i + 1])) {
+                return std::string(comps[i + 1]);
+            }
+            if (comps[i + 1].starts_with("o-") && i + 2 < n && is_account_id(comps[i + 2])) {
+                return std::string(comps[i + 2]);
+            }
+        }
+        constexpr std::string_view kHive = "aws-account-id=";
+        if (c.starts_with(kHive) && is_account_id(c.substr(kHive.size()))) {
+            return std::string(c.substr(kHive.size()));
+        }
+    }
+    if (n > 0) {
+        const std::string_view base = comps[n - 1];
+        if (base.size() > 13 && base[12] == '_' && is_account_id(base.substr(0, 12))) {
+            const std::string_view rest = base.substr(13);
+            if (rest.starts_with("CloudTrail") || rest.starts_with("vpcflowlogs")) {
+                return std::string(base.substr(0, 12));
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+bool is_ip(std::string_view s) {
+    if (s.empty() || s.size() > 45) {
+        return false;
+    }
+    char buf[64];
+    std::memcpy(buf, s.data(), s.size());
+    buf[s.size()] = '\0';
+    unsigned char addr[16];
+    if (s.find(':') != std::string_view::npos) {
+        return ::inet_pton(AF_INET6, buf, addr) == 1;
+    }
+    return ::inet_pton(AF_INET, buf, addr) == 1;
+}
+
+std::string format_epoch_ms(int64_t ms) {
+    int64_t secs = ms / 1000;
+    int64_t rem = ms % 1000;
+    if (rem < 0) {
+        rem += 1000;
+        --secs;
+    }
+    int64_t days = secs / 86400;
+    int64_t sod = secs % 86400;
+    if (sod < 0) {
+        sod += 86400;
+        --days;
+    }
+    int64_t y;
+    unsigned m;
+    unsigned d;
+    civil_from_days(days, y, m, d);
+    char buf[64];
+    const int k = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
+                                static_cast<long long>(y), m, d, static_cast<long long>(sod / 3600),
+                                static_cast<long long>(sod / 60 % 60),
+                                static_cast<long long>(sod % 60), static_cast<long long>(rem));
+    return std::string(buf, k > 0 ? static_cast<size_t>(k) : 0);
+}
+
+std::optional<std::string> normalize_iso8601(std::string_view s) {
+    int y, mo, d, h, mi, se;
+    if (!digits_at(s, 0, 4, y) || s.size() < 19 || s[4] != '-' || !digits_at(s, 5, 2, mo) ||
+        s[7] != '-' || !digits_at(s, 8, 2, d) || (s[10] != 'T' && s[10] != ' ' && s[10] != 't') ||
+        !digits_at(s, 11, 2, h) || s[13] != ':' || !digits_at(s, 14, 2, mi) || s[16] != ':' ||
+        !digits_at(s, 17, 2, se)) {
+        return std::nullopt;
+    }
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) {
+        return std::nullopt;
+    }
+    size_t i = 19;
+    int ms = 0;
+    if (i < s.size() && (s[i] == '.' || s[i] == ',')) {
+        ++i;
+        int scale = 100;
+        const size_t fstart = i;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+            ms += (s[i] - '0') * scale;
+            scale /= 10;
+            ++i;
+        }
+        if (i == fstart) {
+            return std::nullopt;
+        }
+    }
+    int offset_min = 0;
+    if (i < s.size() && (s[i] == 'Z' || s[i] == 'z')) {
+        ++i;
+    } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+        const int sign = s[i] == '-' ? -1 : 1;
+        int oh;
+        int om = 0;
+        if (!digits_at(s, i + 1, 2, oh)) {
+            return std::nullopt;
+        }
+        i += 3;
+        if (i < s.size() && s[i] == ':') {
+            ++i;
+        }
+        if (digits_at(s, i, 2, om)) {
+            i += 2;
+        }
+        offset_min = sign * (oh * 60 + om);
+    } else {
+        return std::nullopt;  // no zone: local time of an unknown place, not UTC
+    }
+    if (i != s.size()) {
+        return std::nullopt;
+    }
+    const int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+    const int64_t secs = days * 86400 + h * 3600 + mi * 60 + se - offset_min * 60;
+    return format_epoch_ms(secs * 1000 + ms);
+}
+
+std::optional<uint64_t> parse_uint(std::string_view s) {
+    if (s.empty() || s.size() > 19 || !all_digits(s)) {
+        return std::nullopt;
+    }
+    uint64_t v = 0;
+    for (char c : s) {
+        v = v * 10 + static_cast<uint64_t>(c - '0');
+    }
+    return v;
+}
+
+}  // namespace evidenced::parsers::aws

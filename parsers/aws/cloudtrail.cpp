@@ -1,0 +1,1234 @@
+#include "parsers/aws/cloudtrail.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "daemon/common/json_writer.hpp"
+#include "parsers/aws/aws_common.hpp"
+
+namespace evidenced::parsers {
+
+namespace aws {
+
+namespace {
+
+struct Categorization {
+    std::string_view action;
+    std::string_view category;
+    std::string_view type;
+};
+
+// Elastic integrations aws.cloudtrail ingest pipeline, "Add ECS categorization" params.
+// Sorted by action for binary search.
+constexpr std::array<Categorization, 52> kCategories = {{
+    {"AddUserToGroup", R"(["iam"])", R"(["group","change"])"},
+    {"AssumeRole", R"(["authentication"])", R"(["info"])"},
+    {"AttachGroupPolicy", R"(["iam"])", R"(["group","change"])"},
+    {"AttachUserPolicy", R"(["iam"])", R"(["user","change"])"},
+    {"ChangePassword", R"(["iam"])", R"(["user","change"])"},
+    {"ConsoleLogin", R"(["authentication"])", R"(["info"])"},
+    {"CreateAccessKey", R"(["iam"])", R"(["user","change"])"},
+    {"CreateBucket", R"(["file"])", R"(["creation"])"},
+    {"CreateGroup", R"(["iam"])", R"(["group","creation"])"},
+    {"CreateKeyPair", R"(["iam"])", R"(["admin","creation"])"},
+    {"CreateUser", R"(["iam"])", R"(["user","creation"])"},
+    {"CreateVirtualMFADevice", R"(["iam"])", R"(["user","change"])"},
+    {"DeactivateMFADevice", R"(["iam"])", R"(["user","change"])"},
+    {"DeleteAccessKey", R"(["iam"])", R"(["user","change"])"},
+    {"DeleteBucket", R"(["file"])", R"(["deletion"])"},
+    {"DeleteGroup", R"(["iam"])", R"(["group","deletion"])"},
+    {"DeleteGroupPolicy", R"(["iam"])", R"(["group","change"])"},
+    {"DeleteSSHPublicKey", R"(["iam"])", R"(["user","change"])"},
+    {"DeleteUser", R"(["iam"])", R"(["user","deletion"])"},
+    {"DeleteUserPermissionsBoundary", R"(["iam"])", R"(["user","change"])"},
+    {"DeleteUserPolicy", R"(["iam"])", R"(["user","change"])"},
+    {"DeleteVirtualMFADevice", R"(["iam"])", R"(["user","change"])"},
+    {"DetachGroupPolicy", R"(["iam"])", R"(["group","change"])"},
+    {"DetachUserPolicy", R"(["iam"])", R"(["user","change"])"},
+    {"EnableMFADevice", R"(["iam"])", R"(["user","change"])"},
+    {"GetGroup", R"(["iam"])", R"(["group","info"])"},
+    {"GetGroupPolicy", R"(["iam"])", R"(["group","info"])"},
+    {"GetUser", R"(["iam"])", R"(["user","info"])"},
+    {"GetUserPolicy", R"(["iam"])", R"(["user","info"])"},
+    {"ListAttachedGroupPolicies", R"(["iam"])", R"(["group","info"])"},
+    {"ListAttachedUserPolicies", R"(["iam"])", R"(["user","info"])"},
+    {"ListGroupPolicies", R"(["iam"])", R"(["group","info"])"},
+    {"ListGroups", R"(["iam"])", R"(["group","info"])"},
+    {"ListGroupsForUser", R"(["iam"])", R"(["user","info"])"},
+    {"ListUserPolicies", R"(["iam"])", R"(["user","info"])"},
+    {"ListUserTags", R"(["iam"])", R"(["user","info"])"},
+    {"ListUsers", R"(["iam"])", R"(["user","info"])"},
+    {"PutGroupPolicy", R"(["iam"])", R"(["group","change"])"},
+    {"PutUserPermissionsBoundary", R"(["iam"])", R"(["user","change"])"},
+    {"PutUserPolicy", R"(["iam"])", R"(["user","change"])"},
+    {"RemoveUserFromGroup", R"(["iam"])", R"(["group","change"])"},
+    {"SetDefaultPolicyVersion", R"(["iam"])", R"(["admin","change"])"},
+    {"SetSecurityTokenServicePreferences", R"(["iam"])", R"(["admin","change"])"},
+    {"TagUser", R"(["iam"])", R"(["user","change"])"},
+    {"UntagUser", R"(["iam"])", R"(["user","change"])"},
+    {"UpdateAccessKey", R"(["iam"])", R"(["user","change"])"},
+    {"UpdateAccountPasswordPolicy", R"(["iam"])", R"(["admin","change"])"},
+    {"UpdateGroup", R"(["iam"])", R"(["group","change"])"},
+    {"UpdateLoginProfile", R"(["iam"])", R"(["user","change"])"},
+    {"UpdateRole", R"(["iam"])", R"(["admin","change"])"},
+    {"UpdateSSHPublicKey", R"(["iam"])", R"(["user","change"])"},
+    {"UpdateUser", R"(["iam"])", R"(["user","change"])"},
+}};
+
+}  // namespace
+
+bool cloudtrail_categorization(std::string_view event_name,
+                               std::string_view& category,
+                               std::string_view& type) {
+    const auto it = std::lower_bound(
+        kCategories.begin(), kCategories.end(), event_name,
+        [](const Categorization& c, std::string_view name) { return c.action < name; });
+    if (it == kCategories.end() || it->action != event_name) {
+        return false;
+    }
+    category = it->category;
+    type = it->type;
+    return true;
+}
+
+}  // namespace aws
+
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+constexpr size_t kChunk = 1 << 20;
+constexpr size_t kPad = simdjson::SIMDJSON_PADDING;
+constexpr size_t kMaxValue =
+    64u << 20;  // one event/line/document; CloudTrail caps events at 256 KB
+
+// A structural problem the framer cannot step over (unbalanced brackets, a value too large,
+// the file ending inside a value).  Caught per top-level document.
+struct FrameError {
+    const char* reason;
+};
+
+bool is_ws(char c) {
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+// Streams the input through a bounded buffer and frames JSON values (objects, arrays,
+// strings, scalars) without parsing them.  The buffer keeps kPad readable bytes past the
+// data so simdjson can parse a framed value in place.
+class Framer {
+public:
+    explicit Framer(Input& in) : in_(in) {
+        buf_.resize(kChunk + kPad);
+    }
+
+    const char* data() const {
+        return buf_.data();
+    }
+    size_t pos() const {
+        return pos_;
+    }
+    void set_pos(size_t p) {
+        pos_ = p;
+    }
+    // Bytes before this index may be dropped when the buffer is compacted.
+    void set_mark(size_t m) {
+        mark_ = m;
+    }
+
+    size_t mark() const {
+        return mark_;
+    }
+
+    // Skips whitespace (and a UTF-8 BOM at the very start); returns the next byte or -1 at
+    // the end of the input.  Bytes from the mark on survive a refill.
+    int peek() {
+        for (;;) {
+            while (pos_ < end_ && is_ws(buf_[pos_])) {
+                ++pos_;
+            }
+            if (at_start_ && end_ - pos_ < 3 && refill()) {
+                continue;  // a BOM may straddle the first reads
+            }
+            if (pos_ < end_) {
+                if (at_start_ && end_ - pos_ >= 3 &&
+                    std::memcmp(buf_.data() + pos_, "\xEF\xBB\xBF", 3) == 0) {
+                    pos_ += 3;
+                    at_start_ = false;
+                    continue;
+                }
+                at_start_ = false;
+                return static_cast<unsigned char>(buf_[pos_]);
+            }
+            if (!refill()) {
+                return -1;
+            }
+        }
+    }
+
+    void consume() {
+        ++pos_;
+    }
+
+    // Frames the value starting at pos() (a non-whitespace byte; the caller has set the mark
+    // at or before it); on return [start, end) is the value and pos() is just past it.
+    void frame_value(size_t& start, size_t& end) {
+        size_t i = pos_;
+        const char c = buf_[i];
+        if (c == '"') {
+            i = skip_string(i + 1);
+        } else if (c == '{' || c == '[') {
+            i = skip_container(i + 1);
+        } else {
+            for (;;) {
+                while (i < end_ && !is_ws(buf_[i]) && buf_[i] != ',' && buf_[i] != '}' &&
+                       buf_[i] != ']') {
+                    ++i;
+                }
+                if (i < end_ || !grow(i)) {
+                    break;
+                }
+            }
+        }
+        start = pos_;  // refill() keeps pos_ pointing at the value's first byte
+        end = i;
+        pos_ = i;
+    }
+
+    // The rest of the current line from pos() (without '\r\n'); pos() moves past the '\n'.
+    void frame_line(size_t& start, size_t& end) {
+        mark_ = pos_;
+        size_t i = pos_;
+        for (;;) {
+            const void* nl = std::memchr(buf_.data() + i, '\n', end_ - i);
+            if (nl != nullptr) {
+                i = static_cast<size_t>(static_cast<const char*>(nl) - buf_.data());
+                break;
+            }
+            i = end_;
+            if (!grow(i)) {
+                break;
+            }
+        }
+        start = pos_;
+        end = i;
+        pos_ = i < end_ ? i + 1 : i;
+        if (end > start && buf_[end - 1] == '\r') {
+            --end;
+        }
+    }
+
+    // 1-based line number of byte `p` (p must not decrease between calls).
+    uint64_t line_at(size_t p) {
+        if (p < nl_pos_) {
+            return lines_ + 1 -
+                   static_cast<uint64_t>(std::count(buf_.data() + p, buf_.data() + nl_pos_, '\n'));
+        }
+        if (p > nl_pos_) {
+            lines_ +=
+                static_cast<uint64_t>(std::count(buf_.data() + nl_pos_, buf_.data() + p, '\n'));
+            nl_pos_ = p;
+        }
+        return lines_ + 1;
+    }
+
+    // Moves to the start of the next line (error recovery).
+    void skip_line() {
+        size_t s;
+        size_t e;
+        frame_line(s, e);
+    }
+
+private:
+    // Makes more input available; data from mark_ on keeps its offset relative to mark_.
+    // Index `i` (>= mark_) is adjusted.  Returns false at the end of the input.
+    bool grow(size_t& i) {
+        const size_t shift = mark_;  // refill() moves the data down by the mark
+        if (!refill()) {
+            return false;
+        }
+        i -= shift;
+        return true;
+    }
+
+    bool refill() {
+        if (eof_) {
+            return false;
+        }
+        if (mark_ > 0) {
+            if (nl_pos_ < mark_) {
+                line_at(mark_);
+            }
+            std::memmove(buf_.data(), buf_.data() + mark_, end_ - mark_);
+            end_ -= mark_;
+            pos_ -= mark_;
+            nl_pos_ -= mark_;
+            mark_ = 0;
+        }
+        if (end_ > kMaxValue) {
+            throw FrameError{"value larger than 64 MiB"};
+        }
+        if (buf_.size() < end_ + kChunk + kPad) {
+            buf_.resize(std::max(buf_.size() * 2, end_ + kChunk + kPad));
+        }
+        const size_t k = in_.read(buf_.data() + end_, buf_.size() - end_ - kPad);
+        if (k == 0) {
+            eof_ = true;
+            return false;
+        }
+        end_ += k;
+        return true;
+    }
+
+    size_t skip_string(size_t i) {
+        for (;;) {
+            while (i < end_) {
+                const char ch = buf_[i];
+                if (ch == '"') {
+                    return i + 1;
+                }
+                i += ch == '\\' ? 2 : 1;
+            }
+            if (!grow(i)) {
+                throw FrameError{"file ends inside a JSON string (truncated?)"};
+            }
+        }
+    }
+
+    // A closer that does not match the innermost opener is taken as data, so one damaged
+    // element ({"a":1,]}) stays one element and the ones after it still frame.
+    size_t skip_container(size_t i) {
+        stack_.assign(1, buf_[i - 1] == '{' ? '}' : ']');
+        for (;;) {
+            while (i < end_) {
+                const char ch = buf_[i];
+                if (ch == '"') {
+                    i = skip_string(i + 1);
+                    continue;
+                }
+                if (ch == '{' || ch == '[') {
+                    if (stack_.size() >= 1024) {
+                        throw FrameError{"JSON nested deeper than 1024 levels"};
+                    }
+                    stack_.push_back(ch == '{' ? '}' : ']');
+                } else if (ch == stack_.back()) {
+                    stack_.pop_back();
+                    if (stack_.empty()) {
+                        return i + 1;
+                    }
+                }
+                ++i;
+            }
+            if (!grow(i)) {
+                throw FrameError{"file ends inside a JSON value (truncated?)"};
+            }
+        }
+    }
+
+    Input& in_;
+    std::string buf_;
+    std::string stack_;  // expected closers of the open containers
+    size_t pos_ = 0;
+    size_t end_ = 0;
+    size_t mark_ = 0;
+    size_t nl_pos_ = 0;
+    uint64_t lines_ = 0;
+    bool eof_ = false;
+    bool at_start_ = true;
+};
+
+// Where a value sits in the file, for evidence.line / evidence.record.
+struct Where {
+    uint64_t position;
+    bool by_line;
+};
+
+std::string_view str_or_empty(simdjson::simdjson_result<element> v) {
+    std::string_view s;
+    if (v.get(s) != simdjson::SUCCESS) {
+        return {};
+    }
+    return s;
+}
+
+std::string_view member_str(const object& o, std::string_view key) {
+    return str_or_empty(o[key]);
+}
+
+bool has_member(const object& o, std::string_view key) {
+    element e;
+    return o[key].get(e) == simdjson::SUCCESS;
+}
+
+// Length of a valid UTF-8 sequence at s[i], 0 if invalid (same rules as json_writer).
+size_t utf8_len(std::string_view s, size_t i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const size_t n = s.size() - i;
+    auto cont = [&](size_t k) { return (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80; };
+    if (c < 0x80) {
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        return (n >= 2 && cont(1)) ? 2 : 0;
+    }
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (n < 3 || !cont(1) || !cont(2)) {
+            return 0;
+        }
+        const auto c1 = static_cast<unsigned char>(s[i + 1]);
+        return ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)) ? 0 : 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (n < 4 || !cont(1) || !cont(2) || !cont(3)) {
+            return 0;
+        }
+        const auto c1 = static_cast<unsigned char>(s[i + 1]);
+        return ((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90)) ? 0 : 4;
+    }
+    return 0;
+}
+
+// Copies `s` replacing ill-formed UTF-8 bytes with U+FFFD.
+void repair_utf8(std::string_view s, std::string& out) {
+    out.clear();
+    out.reserve(s.size() + kPad + 16);
+    for (size_t i = 0; i < s.size();) {
+        const size_t n = utf8_len(s, i);
+        if (n == 0) {
+            out.append("\xEF\xBF\xBD");
+            ++i;
+        } else {
+            out.append(s.data() + i, n);
+            i += n;
+        }
+    }
+}
+
+// Whether [s, e) is a JSON number by the grammar.
+bool json_number(const char* s, const char* e) {
+    if (s < e && *s == '-') {
+        ++s;
+    }
+    if (s == e || *s < '0' || *s > '9') {
+        return false;
+    }
+    if (*s == '0') {
+        ++s;
+    } else {
+        while (s < e && *s >= '0' && *s <= '9') {
+            ++s;
+        }
+    }
+    if (s < e && *s == '.') {
+        ++s;
+        if (s == e || *s < '0' || *s > '9') {
+            return false;
+        }
+        while (s < e && *s >= '0' && *s <= '9') {
+            ++s;
+        }
+    }
+    if (s < e && (*s == 'e' || *s == 'E')) {
+        ++s;
+        if (s < e && (*s == '+' || *s == '-')) {
+            ++s;
+        }
+        if (s == e || *s < '0' || *s > '9') {
+            return false;
+        }
+        while (s < e && *s >= '0' && *s <= '9') {
+            ++s;
+        }
+    }
+    return s == e;
+}
+
+// A copy of the JSON text with numbers simdjson cannot hold (more than 64 bits, huge
+// exponents) quoted, so the ECS fields can still be read; the record keeps the original.
+void quote_big_numbers(std::string_view t, std::string& out) {
+    out.clear();
+    out.reserve(t.size() + kPad + 64);
+    size_t i = 0;
+    while (i < t.size()) {
+        const char c = t[i];
+        if (c == '"') {
+            size_t j = i + 1;
+            while (j < t.size() && t[j] != '"') {
+                j += t[j] == '\\' ? 2 : 1;
+            }
+            j = std::min(j + 1, t.size());
+            out.append(t.substr(i, j - i));
+            i = j;
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            size_t j = i;
+            while (j < t.size() && (t[j] == '-' || t[j] == '+' || t[j] == '.' || t[j] == 'e' ||
+                                    t[j] == 'E' || (t[j] >= '0' && t[j] <= '9'))) {
+                ++j;
+            }
+            const std::string_view num = t.substr(i, j - i);
+            if (num.size() > 18 && json_number(num.data(), num.data() + num.size())) {
+                out.push_back('"');
+                out.append(num);
+                out.push_back('"');
+            } else {
+                out.append(num);
+            }
+            i = j;
+        } else {
+            out.push_back(c);
+            ++i;
+        }
+    }
+}
+
+class Session {
+public:
+    explicit Session(RecordSink& sink) : sink_(sink) {}
+
+    void run(Input& in) {
+        Framer f(in);
+        uint64_t last_doc_end_line = 0;
+        for (;;) {
+            int c;
+            size_t doc_start = 0;
+            uint64_t doc_line = 0;
+            try {
+                c = f.peek();
+                if (c < 0) {
+                    break;
+                }
+                doc_start = f.pos();
+                f.set_mark(doc_start);
+                doc_line = f.line_at(doc_start);
+                if (c == '{') {
+                    // A document that begins on the line where the previous one ended is a
+                    // concatenated object ("}{"): number it by record, not by line.
+                    const bool same_line = doc_line == last_doc_end_line;
+                    top_object(f, same_line ? Where{0, false} : Where{doc_line, true});
+                } else if (c == '[') {
+                    f.consume();
+                    stream_array(f, ArrayKind::kEvents);
+                } else if (c >= '0' && c <= '9') {
+                    cloudwatch_line(f, doc_line);
+                } else {
+                    size_t s;
+                    size_t e;
+                    f.frame_line(s, e);
+                    emit_error(Where{doc_line, true}, "not JSON",
+                               std::string_view(f.data() + s, e - s));
+                    continue;
+                }
+                last_doc_end_line = f.line_at(f.pos());
+            } catch (const FrameError& err) {
+                emit_error(Where{f.line_at(f.pos()), true}, err.reason, {});
+                try {
+                    f.skip_line();
+                } catch (const FrameError&) {
+                    break;
+                }
+                last_doc_end_line = 0;
+            }
+        }
+    }
+
+private:
+    enum class ArrayKind { kEvents, kSkip };
+
+    void emit_error(Where w, std::string_view reason, std::string_view excerpt) {
+        sink_.emit(make_error_record(w.position, w.by_line, reason, excerpt));
+    }
+
+    // A top-level object: a wrapper ({"Records":[...]}, {"Events":[...]}, {"events":[...]},
+    // {"messageType":...,"logEvents":[...]}) whose array is streamed, or one event/digest.
+    void top_object(Framer& f, Where single) {
+        f.set_mark(f.pos());  // kept until we know whether this is a wrapper
+        f.consume();
+        int c = f.peek();
+        if (c == '}') {
+            f.consume();
+            emit_error(where_for(single), "empty JSON object", "{}");
+            return;
+        }
+        if (c != '"') {
+            throw FrameError{"malformed JSON object"};
+        }
+        size_t ks;
+        size_t ke;
+        f.frame_value(ks, ke);
+        std::string key(f.data() + ks + 1, ke - ks - 2);
+        if (!is_wrapper_key(key)) {
+            // The common case (NDJSON, one event): frame the whole object and parse it.
+            f.set_pos(f.mark());
+            size_t s;
+            size_t e;
+            f.frame_value(s, e);
+            handle_value(f.data() + s, e - s, where_for(single), 0);
+            return;
+        }
+        f.set_mark(f.pos());
+        members_.clear();
+        bool streamed = false;
+        bool control = false;
+        for (;;) {
+            c = f.peek();
+            if (c != ':') {
+                throw FrameError{"malformed JSON object"};
+            }
+            f.consume();
+            c = f.peek();
+            if (c < 0) {
+                throw FrameError{"file ends inside a JSON object (truncated?)"};
+            }
+            if (c == '[' &&
+                (key == "Records" || key == "Events" || key == "events" || key == "logEvents")) {
+                f.consume();
+                stream_array(f, control ? ArrayKind::kSkip : ArrayKind::kEvents);
+                streamed = true;
+            } else {
+                size_t s;
+                size_t e;
+                f.set_mark(f.pos());
+                f.frame_value(s, e);
+                const std::string_view v(f.data() + s, e - s);
+                if (key == "messageType" && v == "\"CONTROL_MESSAGE\"") {
+                    control = true;
+                }
+                if (!members_.empty()) {
+                    members_.push_back(',');
+                }
+                members_.push_back('"');
+                members_.append(key);
+                members_.append("\":");
+                members_.append(v);
+                if (members_.size() > kMaxValue) {
+                    throw FrameError{"JSON object larger than 64 MiB"};
+                }
+            }
+            c = f.peek();
+            if (c == '}') {
+                f.consume();
+                break;
+            }
+            if (c != ',') {
+                throw FrameError{c < 0 ? "file ends inside a JSON object (truncated?)"
+                                       : "malformed JSON object"};
+            }
+            f.consume();
+            c = f.peek();
+            if (c != '"') {
+                throw FrameError{"malformed JSON object"};
+            }
+            f.set_mark(f.pos());
+            f.frame_value(ks, ke);
+            key.assign(f.data() + ks + 1, ke - ks - 2);
+        }
+        if (streamed || control) {
+            return;
+        }
+        // A wrapper-looking key without its array: an ordinary object after all.
+        doc_.clear();
+        doc_.reserve(members_.size() + 2 + kPad);
+        doc_.push_back('{');
+        doc_.append(members_);
+        doc_.push_back('}');
+        handle_value(doc_.data(), doc_.size(), where_for(single), 0);
+    }
+
+    static bool is_wrapper_key(std::string_view k) {
+        return k == "Records" || k == "Events" || k == "events" || k == "logEvents" ||
+               k == "messageType" || k == "owner" || k == "logGroup" || k == "logStream" ||
+               k == "subscriptionFilters" || k == "NextToken" || k == "nextToken" ||
+               k == "searchedLogStreams" || k == "nextForwardToken" || k == "nextBackwardToken";
+    }
+
+    Where where_for(Where single) {
+        if (single.by_line) {
+            return single;
+        }
+        return Where{++record_index_, false};
+    }
+
+    // Streams the elements of an array whose '[' was consumed.
+    void stream_array(Framer& f, ArrayKind kind) {
+        int c = f.peek();
+        if (c == ']') {
+            f.consume();
+            return;
+        }
+        for (;;) {
+            if (c < 0) {
+                throw FrameError{"file ends inside a JSON array (truncated?)"};
+            }
+            size_t s;
+            size_t e;
+            f.set_mark(f.pos());
+            f.frame_value(s, e);
+            if (kind == ArrayKind::kEvents) {
+                handle_value(f.data() + s, e - s, Where{++record_index_, false}, 0);
+            }
+            c = f.peek();
+            if (c == ']') {
+                f.consume();
+                return;
+            }
+            if (c != ',') {
+                throw FrameError{c < 0 ? "file ends inside a JSON array (truncated?)"
+                                       : "malformed JSON array"};
+            }
+            f.consume();
+            c = f.peek();
+        }
+    }
+
+    // "2023-07-10T11:45:00.000Z {event json}" (CloudWatch Logs export).
+    void cloudwatch_line(Framer& f, uint64_t line) {
+        size_t s;
+        size_t e;
+        f.frame_line(s, e);
+        const std::string_view text(f.data() + s, e - s);
+        const size_t sp = text.find(' ');
+        if (sp == std::string_view::npos || !aws::normalize_iso8601(text.substr(0, sp))) {
+            emit_error(Where{line, true}, "not JSON and not a CloudWatch Logs export line", text);
+            return;
+        }
+        size_t j = sp;
+        while (j < text.size() && (text[j] == ' ' || text[j] == '\t')) {
+            ++j;
+        }
+        if (j >= text.size() || text[j] != '{') {
+            emit_error(Where{line, true}, "CloudWatch Logs export line without a JSON event", text);
+            return;
+        }
+        // The JSON part lies inside the framer's padded buffer: parse it in place.
+        handle_value(text.data() + j, text.size() - j, Where{line, true}, 0);
+    }
+
+    // Parses one JSON value (padded buffer) and emits what it is: an event, a digest, or a
+    // wrapper element whose string member holds the event (CloudTrailEvent, message).
+    void handle_value(const char* p, size_t len, Where w, int depth) {
+        simdjson::dom::parser& parser = depth == 0 ? parser_ : inner_parser_;
+        element root;
+        bool repaired = false;
+        auto err = parser.parse(p, len, false).get(root);
+        std::string& fixed = depth == 0 ? fixed_ : inner_fixed_;
+        if (err == simdjson::UTF8_ERROR) {
+            repair_utf8(std::string_view(p, len), fixed);
+            p = fixed.data();
+            len = fixed.size();
+            err = parser.parse(p, len, true).get(root);
+            repaired = err == simdjson::SUCCESS;
+        }
+        std::string_view original(p, len);
+        if (err == simdjson::NUMBER_ERROR) {
+            quote_big_numbers(original, numbers_);
+            if (parser.parse(numbers_.data(), numbers_.size(), true).get(root) ==
+                simdjson::SUCCESS) {
+                err = simdjson::SUCCESS;
+            }
+        }
+        if (err != simdjson::SUCCESS) {
+            emit_error(w, std::string("invalid JSON: ") + simdjson::error_message(err),
+                       std::string_view(p, len));
+            return;
+        }
+        object obj;
+        if (root.get(obj) != simdjson::SUCCESS) {
+            emit_error(w, "expected a JSON object (a CloudTrail event)", std::string_view(p, len));
+            return;
+        }
+        if (depth < 2) {
+            // lookup-events (CloudTrailEvent) and CloudWatch/filter-log-events (message)
+            // carry the event as a JSON string.
+            std::string_view inner;
+            bool wrapped = obj["CloudTrailEvent"].get(inner) == simdjson::SUCCESS;
+            if (!wrapped && !has_member(obj, "eventVersion") &&
+                obj["message"].get(inner) == simdjson::SUCCESS) {
+                wrapped = true;
+            }
+            if (wrapped) {
+                std::string& buf = depth == 0 ? unwrap_ : inner_unwrap_;
+                buf.assign(inner);
+                buf.reserve(buf.size() + kPad);
+                size_t k = 0;
+                while (k < buf.size() && is_ws(buf[k])) {
+                    ++k;
+                }
+                if (k < buf.size() && buf[k] >= '0' && buf[k] <= '9') {
+                    // A CloudWatch message can itself be "<ISO time> <json>".
+                    const size_t brace = buf.find('{', k);
+                    if (brace != std::string::npos) {
+                        k = brace;
+                    }
+                }
+                handle_value(buf.data() + k, buf.size() - k, w, depth + 1);
+                return;
+            }
+        }
+        if (has_member(obj, "digestStartTime") || has_member(obj, "digestEndTime")) {
+            emit_digest(obj, p, len, w);
+            return;
+        }
+        if (!has_member(obj, "eventVersion") && !has_member(obj, "eventTime") &&
+            !has_member(obj, "eventName") && !has_member(obj, "eventSource") &&
+            !has_member(obj, "eventID")) {
+            emit_error(
+                w, "JSON object is not a CloudTrail event (no eventVersion/eventTime/eventName)",
+                std::string_view(p, len));
+            return;
+        }
+        emit_event(obj, p, len, w, repaired);
+    }
+
+    // The original JSON text with insignificant whitespace removed.
+    std::string_view minified(const char* p, size_t len) {
+        mini_.resize(len + 1);
+        size_t out_len = 0;
+        if (simdjson::minify(p, len, mini_.data(), out_len) != simdjson::SUCCESS) {
+            return std::string_view(p, len);
+        }
+        return std::string_view(mini_.data(), out_len);
+    }
+
+    void add_related_user(std::string_view u) {
+        if (u.empty()) {
+            return;
+        }
+        for (const auto& x : related_users_) {
+            if (x == u) {
+                return;
+            }
+        }
+        related_users_.push_back(u);
+    }
+
+    void emit_event(const object& ev, const char* p, size_t len, Where w, bool repaired) {
+        Record& r = rec_;
+        r.clear();
+        r.dataset = "aws.cloudtrail";
+        r.position = w.position;
+        r.by_line = w.by_line;
+        if (auto ts = aws::normalize_iso8601(member_str(ev, "eventTime"))) {
+            r.timestamp = std::move(*ts);
+        }
+        r.id = member_str(ev, "eventID");
+
+        // event.*
+        const std::string_view action = member_str(ev, "eventName");
+        const std::string_view provider = member_str(ev, "eventSource");
+        const std::string_view error_code = member_str(ev, "errorCode");
+        const std::string_view error_message = member_str(ev, "errorMessage");
+        std::string outcome =
+            (!error_code.empty() || !error_message.empty()) ? "failure" : "success";
+        object response;
+        const bool has_response = ev["responseElements"].get(response) == simdjson::SUCCESS;
+        if (action == "ConsoleLogin" && has_response) {
+            const std::string_view cl = member_str(response, "ConsoleLogin");
+            if (!cl.empty()) {
+                outcome.assign(cl);
+                for (char& ch : outcome) {
+                    if (ch >= 'A' && ch <= 'Z') {
+                        ch = static_cast<char>(ch - 'A' + 'a');
+                    }
+                }
+            }
+        }
+        {
+            JsonWriter e(r.event_fields);
+            e.resume_object(false);
+            if (!action.empty()) {
+                e.str("action", action);
+            }
+            if (!provider.empty()) {
+                e.str("provider", provider);
+            }
+            e.str("outcome", outcome);
+            std::string_view category;
+            std::string_view type = R"(["info"])";
+            if (!action.empty() && aws::cloudtrail_categorization(action, category, type)) {
+                e.raw("category", category);
+            }
+            e.raw("type", type);
+        }
+
+        // Identity.
+        object ui;
+        const bool has_ui = ev["userIdentity"].get(ui) == simdjson::SUCCESS;
+        std::string_view ui_type;
+        std::string_view user_name;
+        std::string_view user_id;
+        std::string_view account;
+        std::string_view user_email;
+        related_users_.clear();
+        if (has_ui) {
+            ui_type = member_str(ui, "type");
+            user_name = member_str(ui, "userName");
+            add_related_user(user_name);
+            user_id = member_str(ui, "principalId");
+            account = member_str(ui, "accountId");
+            const std::string_view issuer =
+                str_or_empty(ui.at_pointer("/sessionContext/sessionIssuer/userName"));
+            if (!issuer.empty()) {
+                user_name = issuer;  // Elastic: an assumed role's user.name is the role
+                add_related_user(issuer);
+            }
+            if (ui_type == "AssumedRole") {
+                std::string_view session;
+                const size_t colon = user_id.find(':');
+                if (colon != std::string_view::npos) {
+                    session = user_id.substr(colon + 1);
+                } else {
+                    const std::string_view arn = member_str(ui, "arn");
+                    const size_t slash = arn.rfind('/');
+                    if (slash != std::string_view::npos) {
+                        session = arn.substr(slash + 1);
+                    }
+                }
+                add_related_user(session);
+                if (session.find('@') != std::string_view::npos) {
+                    user_email = session;
+                }
+            } else if (ui_type == "IdentityCenterUser") {
+                const std::string_view icu =
+                    str_or_empty(ev.at_pointer("/additionalEventData/UserName"));
+                if (!icu.empty()) {
+                    if (user_name.empty()) {
+                        user_name = icu;
+                    }
+                    add_related_user(icu);
+                    if (icu.find('@') != std::string_view::npos) {
+                        user_email = icu;
+                    }
+                }
+            }
+        }
+        if (account.empty()) {
+            account = member_str(ev, "recipientAccountId");
+        }
+        object request;
+        const bool has_request = ev["requestParameters"].get(request) == simdjson::SUCCESS;
+        std::string_view target_name;
+        std::string_view changes_name;
+        std::string_view group_name;
+        if (has_request) {
+            target_name = member_str(request, "userName");
+            changes_name = member_str(request, "newUserName");
+            group_name = member_str(request, "groupName");
+            add_related_user(target_name);
+            add_related_user(changes_name);
+        }
+        std::string_view target_id;
+        std::string_view group_id;
+        if (has_response) {
+            target_id = str_or_empty(response.at_pointer("/user/userId"));
+            group_id = str_or_empty(response.at_pointer("/group/groupId"));
+        }
+
+        const std::string_view region = member_str(ev, "awsRegion");
+        const std::string_view source_address = member_str(ev, "sourceIPAddress");
+        const bool source_is_ip = aws::is_ip(source_address);
+        const std::string_view agent = member_str(ev, "userAgent");
+
+        JsonWriter b(r.body);
+        b.resume_object(false);
+        b.begin_object("aws").raw("cloudtrail", minified(p, len)).end_object();
+        b.begin_object("cloud").str("provider", "aws");
+        if (!account.empty()) {
+            b.begin_object("account").str("id", account).end_object();
+        }
+        if (!region.empty()) {
+            b.str("region", region);
+        }
+        if (!provider.empty()) {
+            const size_t dot = provider.find('.');
+            b.begin_object("service").str("name", provider.substr(0, dot)).end_object();
+        }
+        b.end_object();
+        if (!source_address.empty()) {
+            b.begin_object("source").str("address", source_address);
+            if (source_is_ip) {
+                b.str("ip", source_address);
+            }
+            b.end_object();
+        }
+        if (!user_name.empty() || !user_id.empty() || !user_email.empty() || !target_name.empty() ||
+            !target_id.empty() || !changes_name.empty()) {
+            b.begin_object("user");
+            if (!user_name.empty()) {
+                b.str("name", user_name);
+            }
+            if (!user_id.empty()) {
+                b.str("id", user_id);
+            }
+            if (!user_email.empty()) {
+                b.str("email", user_email);
+            }
+            if (!target_name.empty() || !target_id.empty()) {
+                b.begin_object("target");
+                if (!target_name.empty()) {
+                    b.str("name", target_name);
+                }
+                if (!target_id.empty()) {
+                    b.str("id", target_id);
+                }
+                b.end_object();
+            }
+            if (!changes_name.empty()) {
+                b.begin_object("changes").str("name", changes_name).end_object();
+            }
+            b.end_object();
+        }
+        if (!group_name.empty() || !group_id.empty()) {
+            b.begin_object("group");
+            if (!group_name.empty()) {
+                b.str("name", group_name);
+            }
+            if (!group_id.empty()) {
+                b.str("id", group_id);
+            }
+            b.end_object();
+        }
+        if (!related_users_.empty() || source_is_ip) {
+            b.begin_object("related");
+            if (!related_users_.empty()) {
+                b.begin_array("user");
+                for (const auto& u : related_users_) {
+                    b.value_str(u);
+                }
+                b.end_array();
+            }
+            if (source_is_ip) {
+                b.begin_array("ip").value_str(source_address).end_array();
+            }
+            b.end_object();
+        }
+        if (!agent.empty()) {
+            b.begin_object("user_agent").str("original", agent).end_object();
+        }
+        object tls;
+        if (ev["tlsDetails"].get(tls) == simdjson::SUCCESS) {
+            const std::string_view version = member_str(tls, "tlsVersion");
+            const std::string_view cipher = member_str(tls, "cipherSuite");
+            const std::string_view host = member_str(tls, "clientProvidedHostHeader");
+            const size_t v = version.find('v');
+            const bool split = v != std::string_view::npos && v > 0 && v + 1 < version.size();
+            if (split || !cipher.empty() || !host.empty()) {
+                b.begin_object("tls");
+                if (split) {
+                    std::string proto(version.substr(0, v));
+                    for (char& ch : proto) {
+                        if (ch >= 'A' && ch <= 'Z') {
+                            ch = static_cast<char>(ch - 'A' + 'a');
+                        }
+                    }
+                    b.str("version_protocol", proto).str("version", version.substr(v + 1));
+                }
+                if (!cipher.empty()) {
+                    b.str("cipher", cipher);
+                }
+                if (!host.empty()) {
+                    b.begin_object("client").str("server_name", host).end_object();
+                }
+                b.end_object();
+            }
+        }
+        if (repaired) {
+            b.begin_object("evidenced").boolean("utf8_repaired", true).end_object();
+        }
+        sink_.emit(r);
+    }
+
+    void emit_digest(const object& d, const char* p, size_t len, Where w) {
+        Record& r = rec_;
+        r.clear();
+        r.dataset = "aws.cloudtrail_digest";
+        // A digest is a whole document: number it by record.
+        r.position = w.by_line ? ++record_index_ : w.position;
+        r.by_line = false;
+        if (auto ts = aws::normalize_iso8601(member_str(d, "digestEndTime"))) {
+            r.timestamp = std::move(*ts);
+        }
+        const std::string_view account = member_str(d, "awsAccountId");
+        const std::string_view object_key = member_str(d, "digestS3Object");
+        JsonWriter b(r.body);
+        b.resume_object(false);
+        b.begin_object("aws").raw("cloudtrail_digest", minified(p, len)).end_object();
+        b.begin_object("cloud").str("provider", "aws");
+        if (!account.empty()) {
+            b.begin_object("account").str("id", account).end_object();
+        }
+        b.end_object();
+        if (!object_key.empty()) {
+            b.begin_object("file").str("path", object_key).end_object();
+        }
+        simdjson::dom::array files;
+        bool any_hash = false;
+        if (d["logFiles"].get(files) == simdjson::SUCCESS) {
+            for (element f : files) {
+                object fo;
+                if (f.get(fo) != simdjson::SUCCESS) {
+                    continue;
+                }
+                const std::string_view h = member_str(fo, "hashValue");
+                if (h.empty()) {
+                    continue;
+                }
+                if (!any_hash) {
+                    b.begin_object("related").begin_array("hash");
+                    any_hash = true;
+                }
+                b.value_str(h);
+            }
+        }
+        if (any_hash) {
+            b.end_array().end_object();
+        }
+        sink_.emit(r);
+    }
+
+    RecordSink& sink_;
+    Record rec_;
+    simdjson::dom::parser parser_;
+    simdjson::dom::parser inner_parser_;
+    std::string members_;
+    std::string doc_;
+    std::string mini_;
+    std::string fixed_;
+    std::string inner_fixed_;
+    std::string unwrap_;
+    std::string inner_unwrap_;
+    std::string numbers_;
+    std::vector<std::string_view> related_users_;
+    uint64_t record_index_ = 0;
+};
+
+// ---- detection -------------------------------------------------------------------------
+
+bool contains(std::string_view h, std::string_view needle) {
+    return h.find(needle) != std::string_view::npos;
+}
+
+std::string_view skip_ws_bom(std::string_view h) {
+    if (h.starts_with("\xEF\xBB\xBF")) {
+        h.remove_prefix(3);
+    }
+    while (!h.empty() && is_ws(h.front())) {
+        h.remove_prefix(1);
+    }
+    return h;
+}
+
+// The first key of the object at the start of `h` ("" when unknown).
+std::string_view first_key(std::string_view h) {
+    if (h.empty() || h.front() != '{') {
+        return {};
+    }
+    h.remove_prefix(1);
+    h = skip_ws_bom(h);
+    if (h.empty() || h.front() != '"') {
+        return {};
+    }
+    const size_t q = h.find('"', 1);
+    if (q == std::string_view::npos) {
+        return {};
+    }
+    return h.substr(1, q - 1);
+}
+
+// A 12-digit account id following `key` in `h` (through quotes, backslashes, ':' and spaces).
+std::optional<std::string> account_after(std::string_view h, std::string_view key) {
+    size_t at = 0;
+    while ((at = h.find(key, at)) != std::string_view::npos) {
+        size_t i = at + key.size();
+        size_t skipped = 0;
+        while (i < h.size() && skipped < 8 &&
+               (h[i] == '"' || h[i] == '\\' || h[i] == ':' || h[i] == ' ')) {
+            ++i;
+            ++skipped;
+        }
+        if (i + 12 <= h.size() && aws::is_account_id(h.substr(i, 12)) &&
+            (i + 12 == h.size() || h[i + 12] < '0' || h[i + 12] > '9')) {
+            return std::string(h.substr(i, 12));
+        }
+        at += key.size();
+    }
+    return std::nullopt;
+}
+
+class CloudTrail final : public Parser {
+public:
+    std::string_view name() const override {
+        return "aws.cloudtrail";
+    }
+    std::string_view source() const override {
+        return "cloudtrail";
+    }
+
+    int detect(const FileProbe& probe) const override {
+        const std::string_view h = skip_ws_bom(probe.head);
+        if (h.empty()) {
+            return 0;
+        }
+        const bool eventish = contains(h, "eventVersion") ||
+                              (contains(h, "eventSource") && contains(h, "eventName")) ||
+                              contains(h, "CloudTrailEvent");
+        const char c = h.front();
+        if (c == '{') {
+            const std::string_view key = first_key(h);
+            if (contains(h, "digestStartTime") && contains(h, "digestS3Object")) {
+                return 95;
+            }
+            if (key == "Records") {
+                // An empty trail object ({"Records":[]}) is still CloudTrail.
+                return eventish || h.size() < 64 || contains(probe.path, "CloudTrail") ? 95 : 60;
+            }
+            if (eventish) {
+                return 90;
+            }
+            return 0;
+        }
+        if (c == '[') {
+            return eventish ? 90 : 0;
+        }
+        if (c >= '0' && c <= '9') {
+            // CloudWatch Logs export: "<ISO time> {event}".
+            const size_t sp = h.find(' ');
+            if (sp != std::string_view::npos && sp < 40 &&
+                aws::normalize_iso8601(h.substr(0, sp)) && sp + 1 < h.size() && h[sp + 1] == '{' &&
+                eventish) {
+                return 90;
+            }
+        }
+        return 0;
+    }
+
+    std::optional<std::string> infer_host(const FileProbe& probe) const override {
+        if (auto acct = aws::account_from_path(probe.path)) {
+            return aws::host_for_account(*acct);
+        }
+        for (std::string_view key : {"recipientAccountId", "awsAccountId", "accountId"}) {
+            if (auto acct = account_after(probe.head, key)) {
+                return aws::host_for_account(*acct);
+            }
+        }
+        return std::nullopt;
+    }
+
+    void parse(Input& in, const ParseContext& /*ctx*/, RecordSink& sink) const override {
+        Session s(sink);
+        s.run(in);
+    }
+};
+
+}  // namespace
+
+const Parser& aws_cloudtrail_parser() {
+    static const CloudTrail kParser;
+    return kParser;
+}
+
+}  // namespace evidenced::parsers

@@ -1,0 +1,925 @@
+#include "parsers/aws/vpcflow.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include <arpa/inet.h>
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+#include <simdjson.h>
+
+#include "daemon/common/json_writer.hpp"
+#include "daemon/settings/settings.hpp"
+#include "parsers/aws/aws_common.hpp"
+
+namespace evidenced::parsers {
+
+namespace aws {
+
+const std::vector<std::string>& elastic_vpcflow_formats() {
+    static const std::vector<std::string> kFormats = [] {
+        const std::string v5 =
+            "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets "
+            "bytes start end action log-status vpc-id subnet-id instance-id tcp-flags type "
+            "pkt-srcaddr pkt-dstaddr region az-id sublocation-type sublocation-id "
+            "pkt-src-aws-service pkt-dst-aws-service flow-direction traffic-path";
+        const std::string v7 = v5 +
+                               " ecs-cluster-arn ecs-cluster-name ecs-container-instance-arn "
+                               "ecs-container-instance-id ecs-container-id ecs-second-container-id "
+                               "ecs-service-name ecs-task-definition-arn ecs-task-arn ecs-task-id";
+        return std::vector<std::string>{v5, v7, v7 + " reject-reason"};
+    }();
+    return kFormats;
+}
+
+std::optional<std::string> community_id(std::string_view src_ip,
+                                        std::string_view dst_ip,
+                                        unsigned protocol,
+                                        unsigned src_port,
+                                        unsigned dst_port) {
+    auto to_bytes = [](std::string_view ip, unsigned char* out) -> size_t {
+        char buf[64];
+        if (ip.empty() || ip.size() >= sizeof buf) {
+            return 0;
+        }
+        std::memcpy(buf, ip.data(), ip.size());
+        buf[ip.size()] = '\0';
+        if (ip.find(':') != std::string_view::npos) {
+            return ::inet_pton(AF_INET6, buf, out) == 1 ? 16 : 0;
+        }
+        return ::inet_pton(AF_INET, buf, out) == 1 ? 4 : 0;
+    };
+    unsigned char s[16];
+    unsigned char d[16];
+    const size_t sn = to_bytes(src_ip, s);
+    const size_t dn = to_bytes(dst_ip, d);
+    if (sn == 0 || dn == 0 || protocol > 255 || protocol == 1 || protocol == 58) {
+        return std::nullopt;
+    }
+    const bool ports = protocol == 6 || protocol == 17 || protocol == 132;
+    // Order the endpoints so both directions of a flow hash alike.
+    const std::string_view sv(reinterpret_cast<const char*>(s), sn);
+    const std::string_view dv(reinterpret_cast<const char*>(d), dn);
+    const bool swap = !(sv < dv || (sv == dv && (!ports || src_port < dst_port)));
+    unsigned char msg[2 + 16 + 16 + 2 + 4];
+    size_t n = 0;
+    msg[n++] = 0;  // seed, big endian
+    msg[n++] = 0;
+    const unsigned char* a = swap ? d : s;
+    const unsigned char* b = swap ? s : d;
+    const size_t an = swap ? dn : sn;
+    const size_t bn = swap ? sn : dn;
+    std::memcpy(msg + n, a, an);
+    n += an;
+    std::memcpy(msg + n, b, bn);
+    n += bn;
+    msg[n++] = static_cast<unsigned char>(protocol);
+    msg[n++] = 0;
+    if (ports) {
+        const unsigned pa = swap ? dst_port : src_port;
+        const unsigned pb = swap ? src_port : dst_port;
+        msg[n++] = static_cast<unsigned char>(pa >> 8);
+        msg[n++] = static_cast<unsigned char>(pa & 0xFF);
+        msg[n++] = static_cast<unsigned char>(pb >> 8);
+        msg[n++] = static_cast<unsigned char>(pb & 0xFF);
+    }
+    unsigned char digest[SHA_DIGEST_LENGTH];
+    SHA1(msg, n, digest);
+    unsigned char b64[64];
+    const int k = EVP_EncodeBlock(b64, digest, SHA_DIGEST_LENGTH);
+    return "1:" + std::string(reinterpret_cast<const char*>(b64), static_cast<size_t>(k));
+}
+
+}  // namespace aws
+
+namespace {
+
+// How a field's values are checked and what ECS field it feeds.
+enum class Kind {
+    kAny,
+    kUint,
+    kIp,
+    kPort,
+    kProtocol,
+    kAction,
+    kLogStatus,
+    kTcpFlags,
+    kType,
+    kDirection,
+    kEniId,
+    kVpcId,
+    kSubnetId,
+    kInstanceId,
+};
+
+struct FieldDef {
+    std::string_view name;
+    Kind kind;
+};
+
+// Every field of versions 2-8 (AWS VPC user guide, SPEC.md (c)).
+constexpr std::array<FieldDef, 60> kFields = {{
+    {"version", Kind::kUint},
+    {"account-id", Kind::kAny},
+    {"interface-id", Kind::kEniId},
+    {"srcaddr", Kind::kIp},
+    {"dstaddr", Kind::kIp},
+    {"srcport", Kind::kPort},
+    {"dstport", Kind::kPort},
+    {"protocol", Kind::kProtocol},
+    {"packets", Kind::kUint},
+    {"bytes", Kind::kUint},
+    {"start", Kind::kUint},
+    {"end", Kind::kUint},
+    {"action", Kind::kAction},
+    {"log-status", Kind::kLogStatus},
+    {"vpc-id", Kind::kVpcId},
+    {"subnet-id", Kind::kSubnetId},
+    {"instance-id", Kind::kInstanceId},
+    {"tcp-flags", Kind::kTcpFlags},
+    {"type", Kind::kType},
+    {"pkt-srcaddr", Kind::kIp},
+    {"pkt-dstaddr", Kind::kIp},
+    {"region", Kind::kAny},
+    {"az-id", Kind::kAny},
+    {"sublocation-type", Kind::kAny},
+    {"sublocation-id", Kind::kAny},
+    {"pkt-src-aws-service", Kind::kAny},
+    {"pkt-dst-aws-service", Kind::kAny},
+    {"flow-direction", Kind::kDirection},
+    {"traffic-path", Kind::kUint},
+    {"resource-type", Kind::kAny},
+    {"tgw-id", Kind::kAny},
+    {"tgw-attachment-id", Kind::kAny},
+    {"tgw-src-vpc-account-id", Kind::kAny},
+    {"tgw-dst-vpc-account-id", Kind::kAny},
+    {"tgw-src-vpc-id", Kind::kVpcId},
+    {"tgw-dst-vpc-id", Kind::kVpcId},
+    {"tgw-src-subnet-id", Kind::kSubnetId},
+    {"tgw-dst-subnet-id", Kind::kSubnetId},
+    {"tgw-src-eni", Kind::kEniId},
+    {"tgw-dst-eni", Kind::kEniId},
+    {"tgw-src-az-id", Kind::kAny},
+    {"tgw-dst-az-id", Kind::kAny},
+    {"tgw-pair-attachment-id", Kind::kAny},
+    {"packets-lost-no-route", Kind::kUint},
+    {"packets-lost-blackhole", Kind::kUint},
+    {"packets-lost-mtu-exceeded", Kind::kUint},
+    {"packets-lost-ttl-expired", Kind::kUint},
+    {"ecs-cluster-arn", Kind::kAny},
+    {"ecs-cluster-name", Kind::kAny},
+    {"ecs-container-instance-arn", Kind::kAny},
+    {"ecs-container-instance-id", Kind::kAny},
+    {"ecs-container-id", Kind::kAny},
+    {"ecs-second-container-id", Kind::kAny},
+    {"ecs-service-name", Kind::kAny},
+    {"ecs-task-definition-arn", Kind::kAny},
+    {"ecs-task-arn", Kind::kAny},
+    {"ecs-task-id", Kind::kAny},
+    {"reject-reason", Kind::kAny},
+    {"resource-id", Kind::kAny},
+    {"encryption-status", Kind::kAny},
+}};
+
+const FieldDef* find_field(std::string_view name) {
+    for (const FieldDef& f : kFields) {
+        if (f.name == name) {
+            return &f;
+        }
+    }
+    return nullptr;
+}
+
+constexpr size_t kMaxFields = 128;
+
+size_t split_fields(std::string_view line,
+                    std::array<std::string_view, kMaxFields>& out,
+                    bool& too_many) {
+    size_t n = 0;
+    too_many = false;
+    size_t i = 0;
+    while (i < line.size()) {
+        while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) {
+            ++i;
+        }
+        if (i >= line.size()) {
+            break;
+        }
+        const size_t s = i;
+        while (i < line.size() && line[i] != ' ' && line[i] != '\t') {
+            ++i;
+        }
+        if (n == kMaxFields) {
+            too_many = true;
+            return n;
+        }
+        out[n++] = line.substr(s, i - s);
+    }
+    return n;
+}
+
+// Column of a resolved format.
+struct Column {
+    std::string name;  // AWS name ("account-id")
+    std::string key;   // aws.vpcflow key ("account_id")
+    Kind kind = Kind::kAny;
+};
+
+struct Format {
+    std::vector<Column> columns;
+    // Index of each ECS-relevant field, -1 when the format lacks it.
+    int srcaddr = -1, dstaddr = -1, srcport = -1, dstport = -1, protocol = -1, packets = -1,
+        bytes = -1, start = -1, end = -1, action = -1, account = -1, instance = -1, region = -1,
+        az = -1, direction = -1, tcp_flags = -1, reject_reason = -1, cluster_arn = -1,
+        cluster_name = -1, ci_arn = -1, ci_id = -1, service_name = -1;
+};
+
+Format make_format(const std::vector<std::string_view>& names) {
+    Format f;
+    f.columns.reserve(names.size());
+    for (size_t i = 0; i < names.size(); ++i) {
+        Column c;
+        c.name.assign(names[i]);
+        c.key = c.name;
+        std::replace(c.key.begin(), c.key.end(), '-', '_');
+        const FieldDef* def = find_field(names[i]);
+        c.kind = def != nullptr ? def->kind : Kind::kAny;
+        const int idx = static_cast<int>(i);
+        const std::string_view n = names[i];
+        if (n == "srcaddr")
+            f.srcaddr = idx;
+        else if (n == "dstaddr")
+            f.dstaddr = idx;
+        else if (n == "srcport")
+            f.srcport = idx;
+        else if (n == "dstport")
+            f.dstport = idx;
+        else if (n == "protocol")
+            f.protocol = idx;
+        else if (n == "packets")
+            f.packets = idx;
+        else if (n == "bytes")
+            f.bytes = idx;
+        else if (n == "start")
+            f.start = idx;
+        else if (n == "end")
+            f.end = idx;
+        else if (n == "action")
+            f.action = idx;
+        else if (n == "account-id")
+            f.account = idx;
+        else if (n == "instance-id")
+            f.instance = idx;
+        else if (n == "region")
+            f.region = idx;
+        else if (n == "az-id")
+            f.az = idx;
+        else if (n == "flow-direction")
+            f.direction = idx;
+        else if (n == "tcp-flags")
+            f.tcp_flags = idx;
+        else if (n == "reject-reason")
+            f.reject_reason = idx;
+        else if (n == "ecs-cluster-arn")
+            f.cluster_arn = idx;
+        else if (n == "ecs-cluster-name")
+            f.cluster_name = idx;
+        else if (n == "ecs-container-instance-arn")
+            f.ci_arn = idx;
+        else if (n == "ecs-container-instance-id")
+            f.ci_id = idx;
+        else if (n == "ecs-service-name")
+            f.service_name = idx;
+        f.columns.push_back(std::move(c));
+    }
+    return f;
+}
+
+Format format_from_string(std::string_view header) {
+    std::array<std::string_view, kMaxFields> tok;
+    bool too_many;
+    const size_t n = split_fields(header, tok, too_many);
+    return make_format(std::vector<std::string_view>(tok.begin(), tok.begin() + n));
+}
+
+const Format& default_v2() {
+    static const Format kV2 = format_from_string(
+        "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes "
+        "start end action log-status");
+    return kV2;
+}
+
+const std::vector<Format>& builtin_formats() {
+    static const std::vector<Format> kFormats = [] {
+        std::vector<Format> v;
+        for (const auto& s : aws::elastic_vpcflow_formats()) {
+            v.push_back(format_from_string(s));
+        }
+        return v;
+    }();
+    return kFormats;
+}
+
+bool is_header_token(std::string_view t) {
+    if (t.empty() || t.front() < 'a' || t.front() > 'z') {
+        return false;
+    }
+    for (char c : t) {
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// A header names fields: every token an identifier, and at least half of them known.
+bool is_header(const std::string_view* tok, size_t n) {
+    if (n == 0) {
+        return false;
+    }
+    size_t known = 0;
+    for (size_t i = 0; i < n; ++i) {
+        if (!is_header_token(tok[i])) {
+            return false;
+        }
+        if (find_field(tok[i]) != nullptr) {
+            ++known;
+        }
+    }
+    return known * 2 >= n;
+}
+
+bool check_value(Kind k, std::string_view v) {
+    if (v == "-") {
+        return true;
+    }
+    switch (k) {
+        case Kind::kAny: return true;
+        case Kind::kUint: return aws::parse_uint(v).has_value();
+        case Kind::kIp: return aws::is_ip(v);
+        case Kind::kPort: {
+            const auto p = aws::parse_uint(v);
+            return p && *p <= 65535;
+        }
+        case Kind::kProtocol: {
+            const auto p = aws::parse_uint(v);
+            return p && *p <= 255;
+        }
+        case Kind::kTcpFlags: {
+            const auto p = aws::parse_uint(v);
+            return p && *p <= 0xFFFF;
+        }
+        case Kind::kAction: return v == "ACCEPT" || v == "REJECT";
+        case Kind::kLogStatus: return v == "OK" || v == "NODATA" || v == "SKIPDATA";
+        case Kind::kType: return v == "IPv4" || v == "IPv6" || v == "EFA";
+        case Kind::kDirection: return v == "ingress" || v == "egress";
+        case Kind::kEniId: return v.starts_with("eni-");
+        case Kind::kVpcId: return v.starts_with("vpc-");
+        case Kind::kSubnetId: return v.starts_with("subnet-");
+        case Kind::kInstanceId: return v.starts_with("i-");
+    }
+    return false;
+}
+
+// Empty when every value type-checks, else the first offending column's description.
+std::string type_check(const Format& f, const std::string_view* tok) {
+    for (size_t i = 0; i < f.columns.size(); ++i) {
+        if (!check_value(f.columns[i].kind, tok[i])) {
+            return "field " + f.columns[i].name + " has an invalid value";
+        }
+    }
+    return {};
+}
+
+// "2018-09-22T20:28:14.000Z " (CloudWatch Logs export) at the start of a line.
+std::string_view strip_cloudwatch_prefix(std::string_view line) {
+    if (line.size() > 20 && line[4] == '-' && line[7] == '-' && line[10] == 'T') {
+        const size_t sp = line.find(' ');
+        if (sp != std::string_view::npos && sp <= 35 &&
+            aws::normalize_iso8601(line.substr(0, sp))) {
+            line.remove_prefix(sp + 1);
+        }
+    }
+    return line;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
+// Unwraps {"message":"<flow line>"} (CloudWatch/Firehose JSON wrappers) into `out`.
+bool unwrap_message(std::string_view line, simdjson::dom::parser& parser, std::string& out) {
+    simdjson::padded_string padded(line);
+    simdjson::dom::element root;
+    if (parser.parse(padded).get(root) != simdjson::SUCCESS) {
+        return false;
+    }
+    std::string_view msg;
+    if (root["message"].get(msg) != simdjson::SUCCESS) {
+        return false;
+    }
+    out.assign(msg);
+    return true;
+}
+
+const char* transport_name(uint64_t p) {
+    switch (p) {
+        case 0: return "hopopt";
+        case 1: return "icmp";
+        case 2: return "igmp";
+        case 6: return "tcp";
+        case 8: return "egp";
+        case 17: return "udp";
+        case 47: return "gre";
+        case 50: return "esp";
+        case 51: return "ah";
+        case 58: return "ipv6-icmp";
+        case 112: return "vrrp";
+        case 132: return "sctp";
+        default: return nullptr;
+    }
+}
+
+// Epoch seconds, or milliseconds when the value is too large to be seconds (past year 5000).
+std::string epoch_to_iso(uint64_t v) {
+    const auto ms = v >= 100000000000ULL ? static_cast<int64_t>(v) : static_cast<int64_t>(v) * 1000;
+    return aws::format_epoch_ms(ms);
+}
+
+class Session {
+public:
+    Session(const ParseContext& ctx, RecordSink& sink) : sink_(sink) {
+        const std::vector<std::string>& fmts = ctx.settings != nullptr
+                                                   ? ctx.settings->vpcflow_formats
+                                                   : aws::elastic_vpcflow_formats();
+        for (const auto& s : fmts) {
+            configured_.push_back(format_from_string(s));
+        }
+    }
+
+    void run(Input& in) {
+        bool first = true;
+        while (auto raw = in.next_line()) {
+            const uint64_t line_no = in.line_number();
+            if (first) {
+                first = false;
+                if (raw->starts_with("PAR1")) {
+                    sink_.emit(make_error_record(
+                        1, false,
+                        "unsupported format: Parquet (VPC flow logs in Parquet are kept raw in "
+                        "the evidence tree, not parsed)",
+                        {}));
+                    return;
+                }
+            }
+            if (in.truncated()) {
+                sink_.emit(make_error_record(line_no, true, "line longer than 1 MiB", *raw));
+                while (in.truncated()) {
+                    if (!in.next_line()) {
+                        return;
+                    }
+                }
+                continue;
+            }
+            handle_line(*raw, line_no);
+        }
+    }
+
+private:
+    void handle_line(std::string_view raw, uint64_t line_no) {
+        std::string_view line = trim(raw);
+        if (line.empty()) {
+            return;
+        }
+        if (line.front() == '{') {
+            if (!unwrap_message(line, json_, unwrapped_)) {
+                error(line_no, "JSON line without a \"message\" string", raw);
+                return;
+            }
+            line = trim(unwrapped_);
+        }
+        line = trim(strip_cloudwatch_prefix(line));
+        if (line.empty()) {
+            return;
+        }
+        bool too_many;
+        const size_t n = split_fields(line, tok_, too_many);
+        if (too_many) {
+            error(line_no, "more than 128 fields", raw);
+            return;
+        }
+        if (is_header(tok_.data(), n)) {
+            header_.assign(tok_.begin(), tok_.begin() + n);
+            header_format_ = make_format(header_);
+            has_header_ = true;
+            return;
+        }
+        const Format* fmt = nullptr;
+        std::string why;
+        if (has_header_) {
+            if (n != header_format_.columns.size()) {
+                error(line_no,
+                      "line has " + std::to_string(n) + " fields but the header names " +
+                          std::to_string(header_format_.columns.size()),
+                      raw);
+                return;
+            }
+            why = type_check(header_format_, tok_.data());
+            if (!why.empty()) {
+                error(line_no, "value does not fit the header's format: " + why, raw);
+                return;
+            }
+            fmt = &header_format_;
+        } else {
+            if (n == 14 && tok_[0] == "2") {
+                why = type_check(default_v2(), tok_.data());
+                if (why.empty()) {
+                    fmt = &default_v2();
+                }
+            }
+            for (size_t i = 0; fmt == nullptr && i < configured_.size(); ++i) {
+                if (configured_[i].columns.size() != n) {
+                    continue;
+                }
+                const std::string w = type_check(configured_[i], tok_.data());
+                if (w.empty()) {
+                    fmt = &configured_[i];
+                } else if (why.empty()) {
+                    why = w;
+                }
+            }
+            if (fmt == nullptr) {
+                error(line_no,
+                      why.empty() ? "no VPC flow log format with " + std::to_string(n) +
+                                        " fields (no header line; see vpcflow.formats)"
+                                  : "no VPC flow log format fits: " + why,
+                      raw);
+                return;
+            }
+        }
+        emit(*fmt, line_no);
+    }
+
+    void error(uint64_t line_no, const std::string& reason, std::string_view excerpt) {
+        sink_.emit(make_error_record(line_no, true, reason, excerpt));
+    }
+
+    std::string_view val(int idx) const {
+        if (idx < 0) {
+            return {};
+        }
+        const std::string_view v = tok_[static_cast<size_t>(idx)];
+        return v == "-" ? std::string_view() : v;
+    }
+
+    void emit(const Format& f, uint64_t line_no) {
+        Record& r = rec_;
+        r.clear();
+        r.dataset = "aws.vpcflow";
+        r.position = line_no;
+        r.by_line = true;
+
+        const std::string_view action = val(f.action);
+        const std::string_view start = val(f.start);
+        const std::string_view end = val(f.end);
+        const std::string_view reason = val(f.reject_reason);
+        std::optional<uint64_t> end_v = end.empty() ? std::nullopt : aws::parse_uint(end);
+        std::optional<uint64_t> start_v = start.empty() ? std::nullopt : aws::parse_uint(start);
+        if (end_v) {
+            r.timestamp = epoch_to_iso(*end_v);
+        }
+        {
+            JsonWriter e(r.event_fields);
+            e.resume_object(false);
+            if (!action.empty()) {
+                e.str("action", action);
+            }
+            e.raw("category", R"(["network"])");
+            e.raw("type", action == "REJECT" ? R"(["connection","denied"])" : R"(["connection"])");
+            if (action == "ACCEPT") {
+                e.str("outcome", "success");
+            } else if (action == "REJECT") {
+                e.str("outcome", "failure");
+            }
+            if (start_v) {
+                e.str("start", epoch_to_iso(*start_v));
+            }
+            if (end_v) {
+                e.str("end", r.timestamp);
+            }
+            if (!reason.empty()) {
+                e.str("reason", reason);
+            }
+        }
+
+        JsonWriter b(r.body);
+        b.resume_object(false);
+        b.begin_object("aws").begin_object("vpcflow");
+        for (size_t i = 0; i < f.columns.size(); ++i) {
+            const std::string_view v = tok_[i];
+            if (v != "-") {
+                b.str(f.columns[i].key, v);
+            }
+        }
+        const std::string_view flags = val(f.tcp_flags);
+        if (!flags.empty()) {
+            const uint64_t fl = aws::parse_uint(flags).value_or(0);
+            static constexpr std::array<std::string_view, 6> kNames = {"fin", "syn", "rst",
+                                                                       "psh", "ack", "urg"};
+            b.begin_array("tcp_flags_array");
+            for (size_t bit = 0; bit < kNames.size(); ++bit) {
+                if ((fl >> bit) & 1U) {
+                    b.value_str(kNames[bit]);
+                }
+            }
+            b.end_array();
+        }
+        b.end_object().end_object();
+
+        const std::string_view account = val(f.account);
+        const std::string_view instance = val(f.instance);
+        const std::string_view region = val(f.region);
+        const std::string_view az = val(f.az);
+        b.begin_object("cloud").str("provider", "aws");
+        if (!account.empty()) {
+            b.begin_object("account").str("id", account).end_object();
+        }
+        if (!instance.empty()) {
+            b.begin_object("instance").str("id", instance).end_object();
+        }
+        if (!region.empty()) {
+            b.str("region", region);
+        }
+        if (!az.empty()) {
+            b.str("availability_zone", az);
+        }
+        b.end_object();
+
+        const std::string_view src = val(f.srcaddr);
+        const std::string_view dst = val(f.dstaddr);
+        const std::optional<uint64_t> sport =
+            val(f.srcport).empty() ? std::nullopt : aws::parse_uint(val(f.srcport));
+        const std::optional<uint64_t> dport =
+            val(f.dstport).empty() ? std::nullopt : aws::parse_uint(val(f.dstport));
+        const std::optional<uint64_t> packets =
+            val(f.packets).empty() ? std::nullopt : aws::parse_uint(val(f.packets));
+        const std::optional<uint64_t> bytes =
+            val(f.bytes).empty() ? std::nullopt : aws::parse_uint(val(f.bytes));
+        if (!src.empty() || sport || packets || bytes) {
+            b.begin_object("source");
+            if (!src.empty()) {
+                b.str("address", src).str("ip", src);
+            }
+            if (sport) {
+                b.unum("port", *sport);
+            }
+            if (packets) {
+                b.unum("packets", *packets);
+            }
+            if (bytes) {
+                b.unum("bytes", *bytes);
+            }
+            b.end_object();
+        }
+        if (!dst.empty() || dport) {
+            b.begin_object("destination");
+            if (!dst.empty()) {
+                b.str("address", dst).str("ip", dst);
+            }
+            if (dport) {
+                b.unum("port", *dport);
+            }
+            b.end_object();
+        }
+        const std::string_view proto = val(f.protocol);
+        const std::optional<uint64_t> proto_v =
+            proto.empty() ? std::nullopt : aws::parse_uint(proto);
+        const std::string_view direction = val(f.direction);
+        std::optional<std::string> cid;
+        if (proto_v && !src.empty() && !dst.empty()) {
+            cid = aws::community_id(src, dst, static_cast<unsigned>(*proto_v),
+                                    static_cast<unsigned>(sport.value_or(0)),
+                                    static_cast<unsigned>(dport.value_or(0)));
+        }
+        if (bytes || packets || proto_v || !src.empty() || !direction.empty()) {
+            b.begin_object("network");
+            if (bytes) {
+                b.unum("bytes", *bytes);
+            }
+            if (packets) {
+                b.unum("packets", *packets);
+            }
+            if (proto_v) {
+                b.str("iana_number", proto);
+                if (const char* t = transport_name(*proto_v)) {
+                    b.str("transport", t);
+                }
+            }
+            if (!src.empty()) {
+                b.str("type", src.find(':') != std::string_view::npos ? "ipv6" : "ipv4");
+            }
+            if (!direction.empty()) {
+                b.str("direction", direction);
+            }
+            if (cid) {
+                b.str("community_id", *cid);
+            }
+            b.end_object();
+        }
+        const std::string_view cl_arn = val(f.cluster_arn);
+        const std::string_view cl_name = val(f.cluster_name);
+        const std::string_view ci_arn = val(f.ci_arn);
+        const std::string_view ci_id = val(f.ci_id);
+        if (!cl_arn.empty() || !cl_name.empty() || !ci_arn.empty() || !ci_id.empty()) {
+            b.begin_object("orchestrator");
+            if (!cl_arn.empty() || !cl_name.empty()) {
+                b.begin_object("cluster");
+                if (!cl_arn.empty()) {
+                    b.str("id", cl_arn);
+                }
+                if (!cl_name.empty()) {
+                    b.str("name", cl_name);
+                }
+                b.end_object();
+            }
+            if (!ci_arn.empty() || !ci_id.empty()) {
+                b.begin_object("resource");
+                if (!ci_id.empty()) {
+                    b.str("id", ci_id);
+                }
+                if (!ci_arn.empty()) {
+                    b.str("name", ci_arn);
+                }
+                b.end_object();
+            }
+            b.end_object();
+        }
+        const std::string_view service = val(f.service_name);
+        if (!service.empty()) {
+            b.begin_object("service").str("name", service).end_object();
+        }
+        if (!src.empty() && !dst.empty()) {
+            b.begin_object("related")
+                .begin_array("ip")
+                .value_str(src)
+                .value_str(dst)
+                .end_array()
+                .end_object();
+        }
+        sink_.emit(r);
+    }
+
+    RecordSink& sink_;
+    Record rec_;
+    std::vector<Format> configured_;
+    std::vector<std::string_view> header_;
+    Format header_format_;
+    bool has_header_ = false;
+    std::array<std::string_view, kMaxFields> tok_{};
+    simdjson::dom::parser json_;
+    std::string unwrapped_;
+};
+
+// ---- detection and host ----------------------------------------------------------------
+
+// Walks the complete lines of a probe head, resolving formats as the parser does; reports
+// how many data lines fit, how many do not, and whether a header was seen.
+struct ProbeScan {
+    size_t ok = 0;
+    size_t bad = 0;
+    bool header = false;
+    bool header_first = false;  // the first non-blank line is a header
+    std::string account;        // account-id of the first line that fits
+};
+
+ProbeScan scan_probe(const FileProbe& probe) {
+    ProbeScan out;
+    std::string_view h = probe.head;
+    const bool whole = probe.size <= h.size();
+    std::optional<Format> header_fmt;
+    std::array<std::string_view, kMaxFields> tok{};
+    simdjson::dom::parser json;
+    std::string unwrapped;
+    size_t seen = 0;
+    while (!h.empty() && seen < 20) {
+        const size_t nl = h.find('\n');
+        if (nl == std::string_view::npos && !whole) {
+            break;  // a cut line proves nothing
+        }
+        std::string_view line = trim(h.substr(0, nl));
+        h.remove_prefix(nl == std::string_view::npos ? h.size() : nl + 1);
+        if (line.empty()) {
+            continue;
+        }
+        ++seen;
+        if (line.front() == '{') {
+            if (!unwrap_message(line, json, unwrapped)) {
+                ++out.bad;
+                continue;
+            }
+            line = trim(unwrapped);
+        }
+        line = trim(strip_cloudwatch_prefix(line));
+        bool too_many;
+        const size_t n = split_fields(line, tok, too_many);
+        if (too_many || n == 0) {
+            ++out.bad;
+            continue;
+        }
+        if (is_header(tok.data(), n)) {
+            // Detection wants a real header: mostly known names, several of them.
+            size_t known = 0;
+            for (size_t i = 0; i < n; ++i) {
+                known += find_field(tok[i]) != nullptr ? 1 : 0;
+            }
+            if (known >= 2) {
+                out.header_first = out.header_first || (seen == 1);
+                out.header = true;
+                header_fmt =
+                    make_format(std::vector<std::string_view>(tok.begin(), tok.begin() + n));
+            } else {
+                ++out.bad;
+            }
+            continue;
+        }
+        const Format* fmt = nullptr;
+        if (header_fmt) {
+            if (header_fmt->columns.size() == n && type_check(*header_fmt, tok.data()).empty()) {
+                fmt = &*header_fmt;
+            }
+        } else {
+            if (n == 14 && tok[0] == "2" && type_check(default_v2(), tok.data()).empty()) {
+                fmt = &default_v2();
+            }
+            for (const Format& f : builtin_formats()) {
+                if (fmt == nullptr && f.columns.size() == n && type_check(f, tok.data()).empty()) {
+                    fmt = &f;
+                }
+            }
+        }
+        if (fmt == nullptr) {
+            ++out.bad;
+            continue;
+        }
+        ++out.ok;
+        if (out.account.empty() && fmt->account >= 0) {
+            out.account.assign(tok[static_cast<size_t>(fmt->account)]);
+        }
+    }
+    return out;
+}
+
+class VpcFlow final : public Parser {
+public:
+    std::string_view name() const override {
+        return "aws.vpcflow";
+    }
+    std::string_view source() const override {
+        return "vpcflow";
+    }
+
+    int detect(const FileProbe& probe) const override {
+        if (probe.head.starts_with("PAR1")) {
+            // Parquet: claimed only so the "unsupported format" error is recorded.
+            return probe.path.find("vpcflowlogs") != std::string_view::npos ? 30 : 5;
+        }
+        const ProbeScan s = scan_probe(probe);
+        if (s.header_first || (s.header && s.ok >= s.bad)) {
+            return 95;
+        }
+        // Without a header, most lines must type-check against a known layout.
+        if (s.ok > 0 && s.ok * 2 >= s.ok + s.bad) {
+            return 80;
+        }
+        return 0;
+    }
+
+    std::optional<std::string> infer_host(const FileProbe& probe) const override {
+        if (auto acct = aws::account_from_path(probe.path)) {
+            return aws::host_for_account(*acct);
+        }
+        const ProbeScan s = scan_probe(probe);
+        return aws::host_for_account(s.account);
+    }
+
+    void parse(Input& in, const ParseContext& ctx, RecordSink& sink) const override {
+        Session s(ctx, sink);
+        s.run(in);
+    }
+};
+
+}  // namespace
+
+const Parser& aws_vpcflow_parser() {
+    static const VpcFlow kParser;
+    return kParser;
+}
+
+}  // namespace evidenced::parsers

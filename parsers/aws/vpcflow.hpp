@@ -1,0 +1,42 @@
+// aws.vpcflow: VPC (and Transit Gateway) Flow Log text, versions 2-8, any field order.
+//
+// Format resolution, per line: the latest header line (S3 delivery writes one; concatenated
+// files repeat it) defines the order; without a header, a 14-field line starting with "2"
+// is the default version-2 format; otherwise the configured `vpcflow.formats` whose field
+// count matches and whose types check.  A line no format fits becomes an evidenced.error
+// record, never a guess.  CloudWatch Logs export prefixes ("<ISO time> ") and
+// {"message":"..."} wrappers are stripped; blank lines, CRLF and repeated headers are fine.
+// Parquet delivery gives one "unsupported format" error record (the file stays raw).
+//
+// Record: every field under aws.vpcflow by its AWS name in snake_case (as Parquet, Athena
+// and Elastic spell it: account-id -> account_id), original text values, "-" = absent;
+// plus Elastic's ECS map (source.*, destination.*, network.*, cloud.*, event.*).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parsers/parser.hpp"
+
+namespace evidenced::parsers {
+
+const Parser& aws_vpcflow_parser();
+
+namespace aws {
+
+// Elastic's 29-, 39- and 40-field layouts (the `vpcflow.formats` default).
+const std::vector<std::string>& elastic_vpcflow_formats();
+
+// The network.community_id (v1, seed 0) of a flow, or nullopt when the addresses are not
+// IPs or the protocol has no ports to hash (ICMP type/code are not in VPC records).
+std::optional<std::string> community_id(std::string_view src_ip,
+                                        std::string_view dst_ip,
+                                        unsigned protocol,
+                                        unsigned src_port,
+                                        unsigned dst_port);
+
+}  // namespace aws
+
+}  // namespace evidenced::parsers
