@@ -1,12 +1,12 @@
 // evidenced: argv → settings → one of the subcommands.  Exit codes are DESIGN.md's.
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <clocale>
 #include <cstdio>
 #include <iostream>
+
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "daemon/app/cli.hpp"
 #include "daemon/pipeline/ingest.hpp"
@@ -58,8 +58,8 @@ int run_ingest(const Command& cmd, const evidenced::settings::Settings& s) {
         try {
             const auto r = ing.ingest(req);
             std::printf("%s\t%s\t%s\thost=%s members=%llu refused=%llu records=%llu%s%s\n",
-                        pipeline::to_string(r.outcome), r.sha256.c_str(), f.c_str(),
-                        r.host.c_str(), static_cast<unsigned long long>(r.members),
+                        pipeline::to_string(r.outcome), r.sha256.c_str(), f.c_str(), r.host.c_str(),
+                        static_cast<unsigned long long>(r.members),
                         static_cast<unsigned long long>(r.refused),
                         static_cast<unsigned long long>(r.records),
                         r.reason.empty() ? "" : "\treason=", r.reason.c_str());
@@ -108,8 +108,7 @@ int main(int argc, char** argv) {
                 std::fputs(evidenced::settings::to_json(s).c_str(), stdout);
                 std::fputs("\n", stdout);
                 return app::kExitOk;
-            case Command::Kind::kIngest:
-                return run_ingest(cmd, s);
+            case Command::Kind::kIngest: return run_ingest(cmd, s);
             case Command::Kind::kVerify:
                 return pipeline::verify(s.root, cmd.incident, std::cout) ? app::kExitOk
                                                                          : app::kExitAttention;
@@ -122,8 +121,7 @@ int main(int argc, char** argv) {
             case Command::Kind::kDaemon:
                 std::fprintf(stderr, "evidenced: daemon mode is not built yet\n");
                 return app::kExitFailure;
-            default:
-                return app::kExitUsage;
+            default: return app::kExitUsage;
         }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "evidenced: %s\n", e.what());

@@ -3,7 +3,9 @@
 
 namespace evidenced::parsers {
 
-Record make_error_record(uint64_t position, bool by_line, std::string_view reason,
+Record make_error_record(uint64_t position,
+                         bool by_line,
+                         std::string_view reason,
                          std::string_view excerpt) {
     Record r;
     r.dataset = "evidenced.error";

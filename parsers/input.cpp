@@ -1,11 +1,11 @@
 #include "parsers/input.hpp"
 
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
 #include <system_error>
+
+#include <unistd.h>
 
 namespace evidenced::parsers {
 

@@ -31,8 +31,8 @@ protected:
 
 private:
     std::string buf_;
-    size_t pos_ = 0;   // start of unread data in buf_
-    size_t end_ = 0;   // end of valid data in buf_
+    size_t pos_ = 0;  // start of unread data in buf_
+    size_t end_ = 0;  // end of valid data in buf_
     bool eof_ = false;
     size_t max_line_;
     uint64_t line_ = 0;

@@ -42,10 +42,10 @@ using UploadFacts = std::map<std::string, std::string>;
 // What parse() knows about the file it reads.
 struct ParseContext {
     std::string_view incident;
-    std::string_view host;             // host chosen for this member (host.name)
-    std::string_view source;           // cloudtrail | vpcflow | linux-commands | ...
-    std::string_view file;             // "evidence/<incident>/<host>/<source>/<path>"
-    std::string_view member;           // path inside the upload
+    std::string_view host;    // host chosen for this member (host.name)
+    std::string_view source;  // cloudtrail | vpcflow | linux-commands | ...
+    std::string_view file;    // "evidence/<incident>/<host>/<source>/<path>"
+    std::string_view member;  // path inside the upload
     std::string_view upload_sha256;
     std::string_view collection_time;  // RFC 3339 UTC ms: member mtime, else upload mtime
     const UploadFacts* facts = nullptr;
@@ -55,15 +55,15 @@ struct ParseContext {
 // One normalized record before the envelope.  Fragments are raw JSON object members
 // ("\"a\":1,\"b\":{...}") without the surrounding braces; build them with JsonWriter.
 struct Record {
-    std::string_view dataset;     // "aws.cloudtrail", "linux.ps", "text.lines", ...
+    std::string_view dataset;         // "aws.cloudtrail", "linux.ps", "text.lines", ...
     std::string_view kind = "event";  // event.kind
-    std::string timestamp;        // "2026-11-01T12:00:00.000Z"; empty = collection time
-    std::string id;               // the source's own id; empty = derived (DESIGN.md)
-    uint64_t position = 0;        // 1-based position in the file
-    bool by_line = true;          // evidence.line (true) or evidence.record (false)
-    std::string host_name;        // empty = ParseContext::host
-    std::string event_fields;     // extra members of "event" (action, outcome, category...)
-    std::string body;             // the other top-level members ("aws":{...},"source":{...})
+    std::string timestamp;            // "2026-11-01T12:00:00.000Z"; empty = collection time
+    std::string id;                   // the source's own id; empty = derived (DESIGN.md)
+    uint64_t position = 0;            // 1-based position in the file
+    bool by_line = true;              // evidence.line (true) or evidence.record (false)
+    std::string host_name;            // empty = ParseContext::host
+    std::string event_fields;         // extra members of "event" (action, outcome, category...)
+    std::string body;                 // the other top-level members ("aws":{...},"source":{...})
 
     void clear() {
         dataset = {};
@@ -111,7 +111,8 @@ public:
         return std::nullopt;
     }
     // Called for every member of an upload before parsing starts (see UploadFacts).
-    virtual void gather_facts(const FileProbe& /*probe*/, Input& /*in*/,
+    virtual void gather_facts(const FileProbe& /*probe*/,
+                              Input& /*in*/,
                               UploadFacts& /*facts*/) const {}
     // Whether gather_facts() wants to read this member (so the pipeline opens it).
     virtual bool wants_facts(const FileProbe& /*probe*/) const {
@@ -122,7 +123,9 @@ public:
 
 // An `evidenced.error` record for `position` of the file: reason (what failed) and an
 // excerpt of the offending input (at most 60 bytes are kept).
-Record make_error_record(uint64_t position, bool by_line, std::string_view reason,
+Record make_error_record(uint64_t position,
+                         bool by_line,
+                         std::string_view reason,
                          std::string_view excerpt = {});
 
 }  // namespace evidenced::parsers

@@ -1,15 +1,15 @@
 #include "daemon/common/fd.hpp"
 
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <chrono>
-#include <cstdio>
-#include <ctime>
 
 namespace evidenced {
 

@@ -2,12 +2,12 @@
 // (openat family), never through path strings built from archive names.
 #pragma once
 
-#include <sys/types.h>
-
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <system_error>
+
+#include <sys/types.h>
 
 namespace evidenced {
 

@@ -23,16 +23,34 @@ public:
 
     // Object members.  `key` is escaped like any string.
     JsonWriter& key(std::string_view k);
-    JsonWriter& str(std::string_view k, std::string_view v) { return key(k).value_str(v); }
-    JsonWriter& num(std::string_view k, int64_t v) { return key(k).value_int(v); }
-    JsonWriter& unum(std::string_view k, uint64_t v) { return key(k).value_uint(v); }
-    JsonWriter& dbl(std::string_view k, double v) { return key(k).value_double(v); }
-    JsonWriter& boolean(std::string_view k, bool v) { return key(k).value_bool(v); }
-    JsonWriter& null(std::string_view k) { return key(k).value_null(); }
+    JsonWriter& str(std::string_view k, std::string_view v) {
+        return key(k).value_str(v);
+    }
+    JsonWriter& num(std::string_view k, int64_t v) {
+        return key(k).value_int(v);
+    }
+    JsonWriter& unum(std::string_view k, uint64_t v) {
+        return key(k).value_uint(v);
+    }
+    JsonWriter& dbl(std::string_view k, double v) {
+        return key(k).value_double(v);
+    }
+    JsonWriter& boolean(std::string_view k, bool v) {
+        return key(k).value_bool(v);
+    }
+    JsonWriter& null(std::string_view k) {
+        return key(k).value_null();
+    }
     // `raw` must already be valid JSON (an object, array, number...).
-    JsonWriter& raw(std::string_view k, std::string_view raw) { return key(k).value_raw(raw); }
-    JsonWriter& begin_object(std::string_view k) { return key(k).begin_object(); }
-    JsonWriter& begin_array(std::string_view k) { return key(k).begin_array(); }
+    JsonWriter& raw(std::string_view k, std::string_view raw) {
+        return key(k).value_raw(raw);
+    }
+    JsonWriter& begin_object(std::string_view k) {
+        return key(k).begin_object();
+    }
+    JsonWriter& begin_array(std::string_view k) {
+        return key(k).begin_array();
+    }
 
     // Values (array elements, or the value after key()).
     JsonWriter& value_str(std::string_view v);

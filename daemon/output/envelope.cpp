@@ -5,7 +5,8 @@
 
 namespace evidenced::output {
 
-std::string derived_event_id(std::string_view upload_sha256, std::string_view file,
+std::string derived_event_id(std::string_view upload_sha256,
+                             std::string_view file,
                              uint64_t position) {
     Sha256 h;
     h.update(upload_sha256);

@@ -18,7 +18,8 @@ void render_record(std::string& out, const parsers::Record& r, const parsers::Pa
 
 // event.id when the source has none: first 32 hex of
 // sha256(upload_sha256 "\n" file "\n" position).
-std::string derived_event_id(std::string_view upload_sha256, std::string_view file,
+std::string derived_event_id(std::string_view upload_sha256,
+                             std::string_view file,
                              uint64_t position);
 
 }  // namespace evidenced::output

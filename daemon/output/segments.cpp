@@ -1,15 +1,15 @@
 #include "daemon/output/segments.hpp"
 
-#include <dirent.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+
+#include <dirent.h>
+#include <fcntl.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "daemon/common/fd.hpp"
 
@@ -44,7 +44,8 @@ SegmentStore::SegmentStore(int root_fd, std::string instance, uint64_t segment_b
       group_(group) {}
 
 std::vector<SegmentStore::Part> SegmentStore::plan(const std::string& incident,
-                                                   const Spool& spool, bool force_new) {
+                                                   const Spool& spool,
+                                                   bool force_new) {
     const std::string dir_rel = "normalized/" + incident;
     UniqueFd dir = make_dirs(root_fd_, dir_rel);
     if (group_ != static_cast<gid_t>(-1)) {
@@ -69,7 +70,9 @@ std::vector<SegmentStore::Part> SegmentStore::plan(const std::string& incident,
         ::closedir(d);
     }
     uint64_t seg = any ? highest : 1;
-    uint64_t seg_size = any ? file_size_at(root_fd_, dir_rel + "/" + segment_name(spool.source, instance_, seg)) : 0;
+    uint64_t seg_size =
+        any ? file_size_at(root_fd_, dir_rel + "/" + segment_name(spool.source, instance_, seg))
+            : 0;
     if (any && (force_new || seg_size >= segment_bytes_)) {
         ++seg;
         seg_size = 0;
@@ -95,8 +98,8 @@ std::vector<SegmentStore::Part> SegmentStore::plan(const std::string& incident,
             uint64_t scan_end = limit;
             while (scan_end > from && cut == 0) {
                 const uint64_t start = scan_end > from + kCopyBuf ? scan_end - kCopyBuf : from;
-                const size_t k = pread_full(in.get(), buf.data(), scan_end - start,
-                                            static_cast<off_t>(start));
+                const size_t k =
+                    pread_full(in.get(), buf.data(), scan_end - start, static_cast<off_t>(start));
                 for (size_t i = k; i > 0; --i) {
                     if (buf[i - 1] == '\n') {
                         cut = start + i;
@@ -108,10 +111,12 @@ std::vector<SegmentStore::Part> SegmentStore::plan(const std::string& incident,
             if (cut == 0) {
                 uint64_t pos = limit;
                 while (cut == 0 && pos < total) {
-                    const size_t k = pread_full(in.get(), buf.data(), buf.size(), static_cast<off_t>(pos));
+                    const size_t k =
+                        pread_full(in.get(), buf.data(), buf.size(), static_cast<off_t>(pos));
                     const void* nl = std::memchr(buf.data(), '\n', k);
                     if (nl != nullptr) {
-                        cut = pos + static_cast<uint64_t>(static_cast<const char*>(nl) - buf.data()) + 1;
+                        cut = pos +
+                              static_cast<uint64_t>(static_cast<const char*>(nl) - buf.data()) + 1;
                     }
                     pos += k;
                     if (k == 0) {
@@ -201,9 +206,11 @@ void SegmentStore::apply(const Part& p) {
     }
 }
 
-void SegmentStore::commit(const std::string& id, const std::string& incident,
+void SegmentStore::commit(const std::string& id,
+                          const std::string& incident,
                           const std::vector<Spool>& spools,
-                          const std::function<void()>& commit_point, bool force_new) {
+                          const std::function<void()>& commit_point,
+                          bool force_new) {
     std::vector<Part> parts;
     for (const auto& s : spools) {
         auto p = plan(incident, s, force_new);
@@ -223,7 +230,8 @@ void SegmentStore::commit(const std::string& id, const std::string& incident,
     const std::string name = id + ".json";
     const std::string tmp = id + ".tmp";
     {
-        UniqueFd f(::openat(idir.get(), tmp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600));
+        UniqueFd f(::openat(idir.get(), tmp.c_str(),
+                            O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600));
         if (!f) {
             throw_errno("write intent");
         }

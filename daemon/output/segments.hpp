@@ -13,11 +13,11 @@
 // Callers hold the instance's commit lock around commit() and recover().
 #pragma once
 
-#include <sys/types.h>
-
 #include <functional>
 #include <string>
 #include <vector>
+
+#include <sys/types.h>
 
 namespace evidenced::output {
 
@@ -31,8 +31,10 @@ public:
     SegmentStore(int root_fd, std::string instance, uint64_t segment_bytes, gid_t group);
 
     // force_new: start new segment files for these sources (reparse).
-    void commit(const std::string& id, const std::string& incident,
-                const std::vector<Spool>& spools, const std::function<void()>& commit_point,
+    void commit(const std::string& id,
+                const std::string& incident,
+                const std::vector<Spool>& spools,
+                const std::function<void()>& commit_point,
                 bool force_new = false);
 
     // committed(id): whether the plan's commit point was reached.
@@ -40,8 +42,8 @@ public:
 
 private:
     struct Part {
-        std::string spool;    // relpath
-        uint64_t from = 0;    // spool byte range [from, to)
+        std::string spool;  // relpath
+        uint64_t from = 0;  // spool byte range [from, to)
         uint64_t to = 0;
         std::string segment;  // relpath
         uint64_t offset = 0;  // segment size before this part

@@ -1,21 +1,21 @@
 #include "daemon/pipeline/ingest.hpp"
 
-#include <dirent.h>
-#include <fcntl.h>
-#include <grp.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <sys/statvfs.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <map>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include "daemon/common/fd.hpp"
 #include "daemon/common/sha256.hpp"
@@ -85,7 +85,10 @@ void remove_work_dir(int work_parent, const std::string& name) {
 // Renders records into a per-source spool file in the upload's work dir.
 class SpoolSink final : public parsers::RecordSink {
 public:
-    SpoolSink(int fd, const parsers::ParseContext& ctx, uint64_t& records, uint64_t& errors,
+    SpoolSink(int fd,
+              const parsers::ParseContext& ctx,
+              uint64_t& records,
+              uint64_t& errors,
               std::map<std::string, uint64_t>& by_dataset)
         : fd_(fd), ctx_(ctx), records_(records), errors_(errors), by_dataset_(by_dataset) {}
     ~SpoolSink() override = default;
@@ -191,12 +194,14 @@ struct Ingestor::Impl {
 
     // Parses each job's stored file into one spool per source (in job order).  A stored
     // file that appears twice (same bytes deduplicated within one upload) is parsed once.
-    std::vector<output::Spool> parse_into_spools(int work_fd, const std::string& work_rel,
+    std::vector<output::Spool> parse_into_spools(int work_fd,
+                                                 const std::string& work_rel,
                                                  const std::vector<ParseJob>& jobs,
                                                  const std::string& incident,
                                                  const std::string& upload_sha,
                                                  const parsers::UploadFacts& facts,
-                                                 uint64_t& records, uint64_t& errors,
+                                                 uint64_t& records,
+                                                 uint64_t& errors,
                                                  std::map<std::string, uint64_t>& by_dataset) {
         std::map<std::string, UniqueFd> spool_fds;
         std::vector<output::Spool> spools;
@@ -305,9 +310,13 @@ struct Ingestor::Impl {
         }
     }
 
-    nlohmann::ordered_json ledger_head(const UploadRequest& req, const std::string& name,
-                                       uint64_t size, const std::string& sha, int64_t mtime,
-                                       const std::string& incident, const std::string& host,
+    nlohmann::ordered_json ledger_head(const UploadRequest& req,
+                                       const std::string& name,
+                                       uint64_t size,
+                                       const std::string& sha,
+                                       int64_t mtime,
+                                       const std::string& incident,
+                                       const std::string& host,
                                        const std::string& received) const {
         nlohmann::ordered_json e;
         e["seq"] = 0;
@@ -342,7 +351,8 @@ Ingestor::Ingestor(settings::Settings s) : impl_(std::make_unique<Impl>()) {
         std::vector<char> mem(16384);
         if (::getgrnam_r(impl_->cfg.output.group.c_str(), &buf, mem.data(), mem.size(), &g) != 0 ||
             g == nullptr) {
-            throw std::runtime_error("output.group: no group named '" + impl_->cfg.output.group + "'");
+            throw std::runtime_error("output.group: no group named '" + impl_->cfg.output.group +
+                                     "'");
         }
         impl_->group = g->gr_gid;
     }
@@ -389,7 +399,8 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
     const std::string id = random_id();
     const std::string work_rel = "work/ingest-" + id;
     UniqueFd work = make_dirs(im.root.get(), work_rel, 0700);
-    UniqueFd work_lock(::openat(work.get(), ".lock", O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0600));
+    UniqueFd work_lock(
+        ::openat(work.get(), ".lock", O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (!work_lock || ::flock(work_lock.get(), LOCK_EX) != 0) {
         throw_errno("lock work dir");
     }
@@ -403,7 +414,8 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
     } cleanup{work_parent.get(), "ingest-" + id};
 
     // 1. Hash the upload (copying it into work/ when the caller's file must stay put).
-    UniqueFd in(::open(req.path.c_str(), O_RDONLY | O_CLOEXEC | (req.copy_original ? 0 : O_NOFOLLOW)));
+    UniqueFd in(
+        ::open(req.path.c_str(), O_RDONLY | O_CLOEXEC | (req.copy_original ? 0 : O_NOFOLLOW)));
     if (!in) {
         throw_errno("open upload " + req.path);
     }
@@ -417,7 +429,8 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
     {
         UniqueFd copy;
         if (req.copy_original) {
-            copy.reset(::openat(work.get(), "original", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600));
+            copy.reset(::openat(work.get(), "original",
+                                O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600));
             if (!copy) {
                 throw_errno("create work copy of upload");
             }
@@ -441,7 +454,8 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
     auto finish_ledger = [&](nlohmann::ordered_json& e, Outcome o, const std::string& reason) {
         e["finished"] = now_utc();
         e["outcome"] = to_string(o);
-        e["reason"] = reason.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(reason);
+        e["reason"] =
+            reason.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(reason);
         e["instance"] = im.instance;
         if (req.note) {
             e["note"] = *req.note;
@@ -487,7 +501,8 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
             if (errno != EXDEV && errno != EPERM) {
                 throw_errno("take claimed upload " + req.path);
             }
-            UniqueFd copy(::openat(work.get(), "original", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600));
+            UniqueFd copy(
+                ::openat(work.get(), "original", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600));
             if (!copy) {
                 throw_errno("copy claimed upload");
             }
@@ -517,7 +532,8 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
     unpack::UnpackOptions uo;
     uo.limits = im.cfg.limits;
     uo.free_bytes = [&im] { return im.free_bytes(); };
-    unpack::UnpackResult ur = unpack::unpack_upload(orig.get(), name, req.path_prefix, work.get(), uo);
+    unpack::UnpackResult ur =
+        unpack::unpack_upload(orig.get(), name, req.path_prefix, work.get(), uo);
     result.bytes_out = ur.bytes_produced;
 
     if (ur.unreadable) {
@@ -567,13 +583,15 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
         }
         for (const parsers::Parser* p : parsers::all()) {
             if (p->wants_facts(probe)) {
-                UniqueFd f(::openat(work.get(), m.work_name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+                UniqueFd f(
+                    ::openat(work.get(), m.work_name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
                 if (f) {
                     parsers::FdInput fin(f.get());
                     try {
                         p->gather_facts(probe, fin, facts);
                     } catch (const std::exception& ex) {
-                        spdlog::debug("Fact gathering failed. member={} error={}", m.path, ex.what());
+                        spdlog::debug("Fact gathering failed. member={} error={}", m.path,
+                                      ex.what());
                     }
                 }
             }
@@ -665,8 +683,8 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
         result.outcome = Outcome::kPartial;
         result.reason = "damaged: " + *ur.damaged;
     }
-    auto e = im.ledger_head(req, name, size, result.sha256, upload_mtime, incident,
-                            result.host, received);
+    auto e = im.ledger_head(req, name, size, result.sha256, upload_mtime, incident, result.host,
+                            received);
     auto& members = e["members"] = nlohmann::ordered_json::array();
     for (size_t i = 0; i < ur.members.size(); ++i) {
         const auto& m = ur.members[i];
@@ -674,17 +692,23 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
         nlohmann::ordered_json j;
         j["path"] = m.path;
         j["size"] = m.size;
-        j["sha256"] = m.sha256.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(m.sha256);
-        j["stored"] = r.stored.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.stored);
-        j["parser"] = r.parser_name.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.parser_name);
+        j["sha256"] =
+            m.sha256.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(m.sha256);
+        j["stored"] =
+            r.stored.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.stored);
+        j["parser"] = r.parser_name.empty() ? nlohmann::ordered_json(nullptr)
+                                            : nlohmann::ordered_json(r.parser_name);
         j["records"] = r.records;
-        j["refused"] = m.refused ? nlohmann::ordered_json(*m.refused) : nlohmann::ordered_json(nullptr);
-        j["link_target"] = m.link_target ? nlohmann::ordered_json(*m.link_target) : nlohmann::ordered_json(nullptr);
+        j["refused"] =
+            m.refused ? nlohmann::ordered_json(*m.refused) : nlohmann::ordered_json(nullptr);
+        j["link_target"] = m.link_target ? nlohmann::ordered_json(*m.link_target)
+                                         : nlohmann::ordered_json(nullptr);
         if (!r.stored.empty()) {
             j["host"] = r.host;
             j["source"] = r.source;
             j["deduplicated"] = r.deduplicated;
-            j["mtime"] = m.mtime != 0 ? nlohmann::ordered_json(format_time_utc(m.mtime)) : nlohmann::ordered_json(nullptr);
+            j["mtime"] = m.mtime != 0 ? nlohmann::ordered_json(format_time_utc(m.mtime))
+                                      : nlohmann::ordered_json(nullptr);
         }
         if (m.note) {
             j["note"] = *m.note;
@@ -770,7 +794,8 @@ uint64_t Ingestor::reparse(const std::optional<std::string>& incident_filter) {
                     list.push_back(std::move(j));
                 }
             } catch (const std::exception& e) {
-                spdlog::warn("Reparse skips a damaged ledger line. ledger={} error={}", n, e.what());
+                spdlog::warn("Reparse skips a damaged ledger line. ledger={} error={}", n,
+                             e.what());
             }
             start = nl + 1;
         }
@@ -781,7 +806,8 @@ uint64_t Ingestor::reparse(const std::optional<std::string>& incident_filter) {
         const std::string id = random_id();
         const std::string work_rel = "work/ingest-" + id;
         UniqueFd work = make_dirs(im.root.get(), work_rel, 0700);
-        UniqueFd work_lock(::openat(work.get(), ".lock", O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0600));
+        UniqueFd work_lock(
+            ::openat(work.get(), ".lock", O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0600));
         if (!work_lock || ::flock(work_lock.get(), LOCK_EX) != 0) {
             throw_errno("lock work dir");
         }
@@ -857,7 +883,8 @@ uint64_t Ingestor::reparse(const std::optional<std::string>& incident_filter) {
                         }
                     }
                 }
-                if (parser == nullptr || (parser->name() == "text.lines" && !im.cfg.output.unparsed_text_lines)) {
+                if (parser == nullptr ||
+                    (parser->name() == "text.lines" && !im.cfg.output.unparsed_text_lines)) {
                     continue;
                 }
                 std::string collection = upload_mtime;
@@ -876,7 +903,9 @@ uint64_t Ingestor::reparse(const std::optional<std::string>& incident_filter) {
                 auto it = spool_fds.find(sp.source);
                 if (it == spool_fds.end()) {
                     const std::string name = "spool-" + sp.source + ".jsonl";
-                    UniqueFd f(::openat(work.get(), name.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600));
+                    UniqueFd f(::openat(
+                        work.get(), name.c_str(),
+                        O_CREAT | O_EXCL | O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600));
                     if (!f) {
                         throw_errno("create spool");
                     }
@@ -889,7 +918,8 @@ uint64_t Ingestor::reparse(const std::optional<std::string>& incident_filter) {
                     write_all(it->second.get(), buf.data(), k, "write spool");
                 }
                 in.reset();
-                ::unlinkat(uw.get(), sp.relpath.substr(sp.relpath.find_last_of('/') + 1).c_str(), 0);
+                ::unlinkat(uw.get(), sp.relpath.substr(sp.relpath.find_last_of('/') + 1).c_str(),
+                           0);
             }
             uw.reset();
             ::unlinkat(work.get(), sub.c_str(), AT_REMOVEDIR);
@@ -903,7 +933,8 @@ uint64_t Ingestor::reparse(const std::optional<std::string>& incident_filter) {
                 [&] {
                     UniqueFd idir = make_dirs(im.root.get(), "work/intents", 0700);
                     const std::string marker = id + ".committed";
-                    UniqueFd mf(::openat(idir.get(), marker.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600));
+                    UniqueFd mf(::openat(idir.get(), marker.c_str(),
+                                         O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600));
                     if (!mf || ::fsync(mf.get()) != 0) {
                         throw_errno("write reparse commit marker");
                     }
@@ -915,7 +946,8 @@ uint64_t Ingestor::reparse(const std::optional<std::string>& incident_filter) {
                 ::unlinkat(idir.get(), (id + ".committed").c_str(), 0);
             }
         }
-        spdlog::info("Incident reparsed. incident={} records={} errors={}", incident, records, errors);
+        spdlog::info("Incident reparsed. incident={} records={} errors={}", incident, records,
+                     errors);
         total += records;
     }
     return total;

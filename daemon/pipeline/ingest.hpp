@@ -31,8 +31,8 @@ struct UploadRequest {
     std::optional<std::string> host;    // explicit host (CLI, drop folder, sidecar)
     std::optional<std::string> source;  // explicit source for every member
     std::optional<std::string> note;    // sidecar note, kept in the ledger
-    std::string path_prefix;    // deeper inbox folders, prefixed to member paths
-    bool copy_original = true;  // false: rename `path` into custody (daemon claim)
+    std::string path_prefix;            // deeper inbox folders, prefixed to member paths
+    bool copy_original = true;          // false: rename `path` into custody (daemon claim)
     // A claim found after a restart: when the ledger already holds this upload for this
     // incident, report that and write nothing (no second "duplicate" line).
     bool resume = false;
@@ -43,7 +43,7 @@ const char* to_string(Outcome o);
 
 struct UploadResult {
     Outcome outcome = Outcome::kIngested;
-    std::string reason;          // why partial / quarantined
+    std::string reason;  // why partial / quarantined
     std::string sha256;
     uint64_t size = 0;
     uint64_t members = 0;        // members recorded in the ledger

@@ -32,7 +32,8 @@ std::string_view strip_archive_suffixes(std::string_view name) {
 }
 
 bool all_digits(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
 }  // namespace
@@ -79,9 +80,10 @@ std::string source_for(const parsers::Parser* parser, std::string_view path, boo
     }
     const std::string p = "/" + lower(path);
     static const std::vector<std::string_view> kLogHints = {
-        "/var/log/", "/log/", "/logs/", "syslog", "messages", "auth.log", "secure", "kern.log",
-        "daemon.log", "audit.log", "cron", "maillog", "dmesg", "journal", "wtmp", "btmp",
-        "lastlog", "access.log", "error.log", "access_log", "error_log"};
+        "/var/log/", "/log/",      "/logs/",     "syslog",    "messages", "auth.log",
+        "secure",    "kern.log",   "daemon.log", "audit.log", "cron",     "maillog",
+        "dmesg",     "journal",    "wtmp",       "btmp",      "lastlog",  "access.log",
+        "error.log", "access_log", "error_log"};
     for (auto hint : kLogHints) {
         if (p.find(hint) != std::string::npos) {
             return "linux-logs";

@@ -1,15 +1,15 @@
 #include "daemon/pipeline/verify.hpp"
 
-#include <dirent.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <ostream>
 #include <vector>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <nlohmann/json.hpp>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "daemon/common/fd.hpp"
 #include "daemon/common/sha256.hpp"
@@ -53,7 +53,8 @@ std::vector<std::string> list_dir(int dirfd) {
 
 }  // namespace
 
-bool verify(const std::string& root, const std::optional<std::string>& incident,
+bool verify(const std::string& root,
+            const std::optional<std::string>& incident,
             std::ostream& out) {
     UniqueFd root_fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!root_fd) {
@@ -115,7 +116,8 @@ bool verify(const std::string& root, const std::optional<std::string>& incident,
                 ok = false;
             }
             if (j.value("prev", std::string()) != prev) {
-                out << ledger << ": seq " << seq << ": prev does not match the previous line (chain broken)\n";
+                out << ledger << ": seq " << seq
+                    << ": prev does not match the previous line (chain broken)\n";
                 ok = false;
             }
             prev = sha256_hex(line);
@@ -138,14 +140,17 @@ bool verify(const std::string& root, const std::optional<std::string>& incident,
             if (outcome != "duplicate") {
                 auto it = checked.find(original);
                 if (it == checked.end()) {
-                    it = checked.emplace(original, hash_file(root_fd.get(), original).value_or("")).first;
+                    it = checked.emplace(original, hash_file(root_fd.get(), original).value_or(""))
+                             .first;
                     ++files;
                 }
                 if (it->second.empty()) {
-                    out << original << ": missing (upload " << j.at("upload").value("name", "") << ", " << ledger << " seq " << seq << ")\n";
+                    out << original << ": missing (upload " << j.at("upload").value("name", "")
+                        << ", " << ledger << " seq " << seq << ")\n";
                     ok = false;
                 } else if (it->second != sha) {
-                    out << original << ": sha256 " << it->second << " differs from the ledger's " << sha << "\n";
+                    out << original << ": sha256 " << it->second << " differs from the ledger's "
+                        << sha << "\n";
                     ok = false;
                 }
             }
@@ -157,14 +162,16 @@ bool verify(const std::string& root, const std::optional<std::string>& incident,
                 const std::string msha = m.value("sha256", std::string());
                 auto it = checked.find(stored);
                 if (it == checked.end()) {
-                    it = checked.emplace(stored, hash_file(root_fd.get(), stored).value_or("")).first;
+                    it = checked.emplace(stored, hash_file(root_fd.get(), stored).value_or(""))
+                             .first;
                     ++files;
                 }
                 if (it->second.empty()) {
                     out << stored << ": missing (member " << m.value("path", "") << ")\n";
                     ok = false;
                 } else if (it->second != msha) {
-                    out << stored << ": sha256 " << it->second << " differs from the ledger's " << msha << "\n";
+                    out << stored << ": sha256 " << it->second << " differs from the ledger's "
+                        << msha << "\n";
                     ok = false;
                 }
             }

@@ -12,7 +12,6 @@
 
 namespace evidenced::pipeline {
 
-bool verify(const std::string& root, const std::optional<std::string>& incident,
-            std::ostream& out);
+bool verify(const std::string& root, const std::optional<std::string>& incident, std::ostream& out);
 
 }  // namespace evidenced::pipeline

@@ -1,12 +1,12 @@
 #include "daemon/store/custody.hpp"
 
+#include <cerrno>
+#include <vector>
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <vector>
 
 #include "daemon/common/fd.hpp"
 #include "daemon/common/sha256.hpp"
@@ -62,8 +62,10 @@ Custody::Custody(int root_fd, std::string instance, gid_t group)
     make_dirs(root_fd_, "custody/originals");
 }
 
-std::string Custody::keep_original(int work_dir, const std::string& work_name,
-                                   const std::string& sha256, const std::string& name) {
+std::string Custody::keep_original(int work_dir,
+                                   const std::string& work_name,
+                                   const std::string& sha256,
+                                   const std::string& name) {
     const std::string dir_rel = "custody/originals/" + sha256;
     UniqueFd dir = make_dirs(root_fd_, dir_rel);
     Tree policy(root_fd_, group_);
@@ -102,9 +104,12 @@ std::string Custody::keep_original(int work_dir, const std::string& work_name,
     return dir_rel + "/" + safe;
 }
 
-std::string Custody::quarantine(const std::string& kept, const std::string& sha256,
-                                const std::string& name, const std::string& reason,
-                                const std::string& detail, const std::string& time) {
+std::string Custody::quarantine(const std::string& kept,
+                                const std::string& sha256,
+                                const std::string& name,
+                                const std::string& reason,
+                                const std::string& detail,
+                                const std::string& time) {
     const std::string qdir = "quarantine/" + sha256;
     UniqueFd q = make_dirs(root_fd_, qdir);
     const size_t slash = kept.find_last_of('/');
@@ -125,8 +130,8 @@ std::string Custody::quarantine(const std::string& kept, const std::string& sha2
     const std::string text = r.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     const std::string tmp = ".reason.json.tmp";
     ::unlinkat(q.get(), tmp.c_str(), 0);
-    UniqueFd f(::openat(q.get(), tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW,
-                        0640));
+    UniqueFd f(
+        ::openat(q.get(), tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0640));
     if (!f) {
         throw_errno("write quarantine reason");
     }

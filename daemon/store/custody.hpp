@@ -11,14 +11,14 @@
 //   was appended since the last call.
 #pragma once
 
-#include <sys/types.h>
-
 #include <map>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <utility>
+
+#include <nlohmann/json.hpp>
+#include <sys/types.h>
 
 namespace evidenced::store {
 
@@ -29,14 +29,19 @@ public:
     // Moves work/<work_name> (already hashed to sha256) to custody/originals/<sha>/<name>,
     // unless that folder already keeps these bytes (then the work file is removed).
     // Returns the kept path relative to the root.
-    std::string keep_original(int work_dir, const std::string& work_name,
-                              const std::string& sha256, const std::string& name);
+    std::string keep_original(int work_dir,
+                              const std::string& work_name,
+                              const std::string& sha256,
+                              const std::string& name);
 
     // Moves the kept original (path from keep_original) to quarantine/<sha>/<name> and
     // writes reason.json.  Returns the quarantine path.
-    std::string quarantine(const std::string& kept, const std::string& sha256,
-                           const std::string& name, const std::string& reason,
-                           const std::string& detail, const std::string& time);
+    std::string quarantine(const std::string& kept,
+                           const std::string& sha256,
+                           const std::string& name,
+                           const std::string& reason,
+                           const std::string& detail,
+                           const std::string& time);
 
     // Appends one ledger line; fills "seq" and "prev" (they must be the first two keys of
     // `entry`, set to anything).  Returns the line as written (without '\n').
@@ -58,9 +63,8 @@ private:
     gid_t group_;
     std::string ledger_;  // relative to root
     std::mutex mu_;
-    std::map<std::string, uint64_t> read_offsets_;  // ledger file → bytes indexed
+    std::map<std::string, uint64_t> read_offsets_;            // ledger file → bytes indexed
     std::set<std::pair<std::string, std::string>> ingested_;  // (sha256, incident)
 };
-
 
 }  // namespace evidenced::store

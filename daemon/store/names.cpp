@@ -172,7 +172,7 @@ std::string safe_name(std::string_view raw, std::string_view fallback) {
     if (out.empty()) {
         out = std::string(fallback);
     }
-    if (out != raw) {
+    if (out != raw || out.size() > 64) {
         // Keep distinct raw names distinct after the lossy mapping.
         const std::string tag = "-" + sha256_hex(raw).substr(0, 8);
         if (out.size() + tag.size() > 64) {

@@ -1,11 +1,11 @@
 #include "daemon/store/tree.hpp"
 
+#include <cerrno>
+#include <vector>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <vector>
 
 #include "daemon/common/fd.hpp"
 #include "daemon/common/sha256.hpp"
@@ -28,7 +28,8 @@ void Tree::set_policy(int fd, bool directory) const {
 
 bool Tree::same_bytes(int fd, const std::string& sha256, uint64_t size) {
     struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || static_cast<uint64_t>(st.st_size) != size) {
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+        static_cast<uint64_t>(st.st_size) != size) {
         return false;
     }
     Sha256 h;
@@ -45,9 +46,14 @@ bool Tree::same_bytes(int fd, const std::string& sha256, uint64_t size) {
     return h.hex() == sha256;
 }
 
-Placed Tree::place(int work_dir, const std::string& work_name, const std::string& sha256,
-                   uint64_t size, const std::string& incident, const std::string& host,
-                   const std::string& source, const std::vector<std::string>& path) const {
+Placed Tree::place(int work_dir,
+                   const std::string& work_name,
+                   const std::string& sha256,
+                   uint64_t size,
+                   const std::string& incident,
+                   const std::string& host,
+                   const std::string& source,
+                   const std::vector<std::string>& path) const {
     Placed out;
     out.stored = "evidence/" + incident + "/" + host + "/" + source;
     UniqueFd dir = make_dirs(root_fd_, out.stored);

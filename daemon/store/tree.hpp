@@ -11,10 +11,10 @@
 // - Files end up 0440, directories 0750, with the configured group.
 #pragma once
 
-#include <sys/types.h>
-
 #include <string>
 #include <vector>
+
+#include <sys/types.h>
 
 namespace evidenced::store {
 
@@ -28,9 +28,14 @@ public:
     // root_fd: the data root (not owned).  group: -1 = leave the group alone.
     Tree(int root_fd, gid_t group);
 
-    Placed place(int work_dir, const std::string& work_name, const std::string& sha256,
-                 uint64_t size, const std::string& incident, const std::string& host,
-                 const std::string& source, const std::vector<std::string>& path) const;
+    Placed place(int work_dir,
+                 const std::string& work_name,
+                 const std::string& sha256,
+                 uint64_t size,
+                 const std::string& incident,
+                 const std::string& host,
+                 const std::string& source,
+                 const std::vector<std::string>& path) const;
 
     // Whether the file at `fd` holds exactly `size` bytes hashing to `sha256`.
     static bool same_bytes(int fd, const std::string& sha256, uint64_t size);

@@ -1,11 +1,5 @@
 #include "daemon/unpack/unpack.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <clocale>
@@ -15,6 +9,12 @@
 #include <mutex>
 #include <set>
 #include <stdexcept>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "daemon/common/fd.hpp"
 #include "daemon/common/sha256.hpp"
@@ -26,6 +26,9 @@ namespace evidenced::unpack {
 namespace {
 
 constexpr size_t kBuf = 256 * 1024;
+// Small reads from the upload keep "input consumed" close to what libarchive really used,
+// which is what the output:input ratio is judged against.
+constexpr size_t kReadBlock = 64 * 1024;
 constexpr size_t kHead = parsers::kProbeBytes;
 constexpr uint64_t kFreeCheckEvery = 64ULL << 20;
 
@@ -141,7 +144,7 @@ private:
 // libarchive client over a Source (streaming formats and filters).
 struct StreamClient {
     Source* src;
-    std::vector<char> buf = std::vector<char>(kBuf);
+    std::vector<char> buf = std::vector<char>(kReadBlock);
 };
 
 la_ssize_t stream_read_cb(archive* a, void* data, const void** out) {
@@ -161,7 +164,7 @@ struct SeekClient {
     int64_t pos = 0;
     int64_t size = 0;
     Ctx* ctx;
-    std::vector<char> buf = std::vector<char>(kBuf);
+    std::vector<char> buf = std::vector<char>(kReadBlock);
 };
 
 la_ssize_t seek_read_cb(archive* a, void* data, const void** out) {
@@ -381,8 +384,14 @@ public:
     //   depth: container layers above this stream
     //   top: the upload itself or only compression layers of it (its members go to `dir`)
     //   seek_fd: the upload's fd when `src` is the untouched upload (zip/7z read it directly)
-    void process(Source& src, const std::string& display, const std::vector<std::string>& dir,
-                 const std::string& name, uint64_t depth, bool top, int64_t mtime, int seek_fd) {
+    void process(Source& src,
+                 const std::string& display,
+                 const std::vector<std::string>& dir,
+                 const std::string& name,
+                 uint64_t depth,
+                 bool top,
+                 int64_t mtime,
+                 int seek_fd) {
         std::string head;
         head.resize(kHead);
         size_t got = 0;
@@ -495,8 +504,12 @@ private:
                                 std::to_string(lim.max_total_bytes) + " bytes");
         }
         if (is_member && member_bytes > lim.ratio_floor_bytes) {
-            const uint64_t input = std::max<uint64_t>(1, ctx_.input_consumed - input_start);
-            if (member_bytes / input > lim.max_ratio) {
+            // Output : input over the upload so far.  Per-member input deltas are useless:
+            // libarchive reads ahead, so a small compressed upload is consumed before its
+            // first member starts.
+            (void)input_start;
+            const uint64_t input = std::max<uint64_t>(1, ctx_.input_consumed);
+            if (ctx_.res.bytes_produced / input > lim.max_ratio) {
                 throw MemberRefused("max_ratio: member expands more than " +
                                     std::to_string(lim.max_ratio) + ":1");
             }
@@ -516,9 +529,14 @@ private:
     }
 
     // Writes `src` to a new staged file, hashing it; records the member.
-    void stage(Source& src, const std::string& display, const std::vector<std::string>& dir,
-               const std::string& name, int64_t mtime, const std::string& early_error,
-               bool raw_container = false, const std::string& note = {}) {
+    void stage(Source& src,
+               const std::string& display,
+               const std::vector<std::string>& dir,
+               const std::string& name,
+               int64_t mtime,
+               const std::string& early_error,
+               bool raw_container = false,
+               const std::string& note = {}) {
         const std::string work = ctx_.new_work_name("m");
         UniqueFd fd(::openat(ctx_.work_dir, work.c_str(),
                              O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600));
@@ -580,8 +598,13 @@ private:
         ctx_.res.members.push_back(std::move(m));
     }
 
-    void decompress(Source& body, const std::string& display, const std::vector<std::string>& dir,
-                    const std::string& name, uint64_t depth, bool top, int64_t mtime) {
+    void decompress(Source& body,
+                    const std::string& display,
+                    const std::vector<std::string>& dir,
+                    const std::string& name,
+                    uint64_t depth,
+                    bool top,
+                    int64_t mtime) {
         ArchivePtr a(archive_read_new());
         archive_read_support_filter_gzip(a.get());
         archive_read_support_filter_bzip2(a.get());
@@ -605,8 +628,8 @@ private:
         // layer for max_depth.
         const auto layers = static_cast<uint64_t>(archive_filter_count(a.get()) - 1);
         if (depth + layers > ctx_.opt.limits.max_depth) {
-            refuse(display, "max_depth: nesting deeper than " +
-                                std::to_string(ctx_.opt.limits.max_depth));
+            refuse(display,
+                   "max_depth: nesting deeper than " + std::to_string(ctx_.opt.limits.max_depth));
             return;
         }
         std::string inner_name = name;
@@ -619,8 +642,11 @@ private:
         }
     }
 
-    void untar(Source& body, const std::string& display, const std::vector<std::string>& dir,
-               uint64_t depth, bool top) {
+    void untar(Source& body,
+               const std::string& display,
+               const std::vector<std::string>& dir,
+               uint64_t depth,
+               bool top) {
         ArchivePtr a(archive_read_new());
         archive_read_support_format_tar(a.get());
         StreamClient client{&body};
@@ -634,9 +660,15 @@ private:
     }
 
     // zip and 7z need random access: the upload's own fd, or a spool copy of a nested one.
-    void seekable(Source& body, Magic magic, const std::string& display,
-                  const std::vector<std::string>& dir, const std::string& name, uint64_t depth,
-                  bool top, int64_t mtime, int seek_fd) {
+    void seekable(Source& body,
+                  Magic magic,
+                  const std::string& display,
+                  const std::vector<std::string>& dir,
+                  const std::string& name,
+                  uint64_t depth,
+                  bool top,
+                  int64_t mtime,
+                  int seek_fd) {
         UniqueFd spool;
         std::string spool_name;
         int fd = seek_fd;
@@ -695,8 +727,8 @@ private:
                                     scan.scanned ? &scan : nullptr, encrypted);
         if (!opened && magic == Magic::kZip && ctx_.res.members.size() == members_before) {
             // No usable central directory (truncated zip): the local headers still work.
-            opened = open_seekable(fd, size, magic, true, display, member_dir, depth + 1,
-                                   nullptr, encrypted);
+            opened = open_seekable(fd, size, magic, true, display, member_dir, depth + 1, nullptr,
+                                   encrypted);
         }
         if (!opened || encrypted) {
             if (top && ctx_.res.members.size() == members_before && !encrypted && !opened) {
@@ -715,9 +747,15 @@ private:
         }
     }
 
-    bool open_seekable(int fd, uint64_t size, Magic magic, bool streaming,
-                       const std::string& display, const std::vector<std::string>& dir,
-                       uint64_t depth, const ZipScan* scan, bool& encrypted) {
+    bool open_seekable(int fd,
+                       uint64_t size,
+                       Magic magic,
+                       bool streaming,
+                       const std::string& display,
+                       const std::vector<std::string>& dir,
+                       uint64_t depth,
+                       const ZipScan* scan,
+                       bool& encrypted) {
         ArchivePtr a(archive_read_new());
         if (magic == Magic::kSevenZip) {
             archive_read_support_format_7zip(a.get());
@@ -741,8 +779,13 @@ private:
 
     // Walks the entries of an open archive.  Returns false when not even one header could
     // be read (the caller may try another way or keep the container raw).
-    bool entries(archive* a, const std::string& container, const std::vector<std::string>& dir,
-                 uint64_t depth, bool is_zip, const ZipScan* scan, bool* encrypted = nullptr) {
+    bool entries(archive* a,
+                 const std::string& container,
+                 const std::vector<std::string>& dir,
+                 uint64_t depth,
+                 bool is_zip,
+                 const ZipScan* scan,
+                 bool* encrypted = nullptr) {
         size_t seen = 0;
         const std::string key_prefix = container + "\n";
         for (;;) {
@@ -777,12 +820,13 @@ private:
                 refuse(display, "encrypted member (container kept raw)");
                 continue;
             }
-            if (scan != nullptr && (scan->bad.count(raw) != 0 ||
-                                    (pr != nullptr && scan->bad.count(pr) != 0) ||
-                                    (scan->has_overlap && scan->good.count(raw) == 0 &&
-                                     (pr == nullptr || scan->good.count(pr) == 0)))) {
-                refuse(display, "zip entry overlaps another or its local and central names differ "
-                                "(possible zip bomb)");
+            if (scan != nullptr &&
+                (scan->bad.count(raw) != 0 || (pr != nullptr && scan->bad.count(pr) != 0) ||
+                 (scan->has_overlap && scan->good.count(raw) == 0 &&
+                  (pr == nullptr || scan->good.count(pr) == 0)))) {
+                refuse(display,
+                       "zip entry overlaps another or its local and central names differ "
+                       "(possible zip bomb)");
                 continue;
             }
             if (const char* link = archive_entry_hardlink(e)) {
@@ -836,8 +880,12 @@ private:
         return true;
     }
 
-    void hardlink(const std::string& display, const std::string& raw, const std::string& target,
-                  const std::string& key_prefix, const std::vector<std::string>& dir, bool is_zip,
+    void hardlink(const std::string& display,
+                  const std::string& raw,
+                  const std::string& target,
+                  const std::string& key_prefix,
+                  const std::vector<std::string>& dir,
+                  bool is_zip,
                   int64_t mtime) {
         const auto tp = store::sanitize_member_path(target, is_zip);
         const auto it = tp.refused.empty() ? ctx_.staged_by_key.find(key_prefix + tp.joined())
@@ -927,7 +975,9 @@ Magic detect_magic(std::string_view h) {
     if (h.size() >= 4 && starts("BZh") && h[3] >= '1' && h[3] <= '9') {
         return Magic::kBzip2;
     }
-    if (starts(std::string_view("\xFD" "7zXZ\0", 6))) {
+    if (starts(std::string_view("\xFD"
+                                "7zXZ\0",
+                                6))) {
         return Magic::kXz;
     }
     if (starts("\x28\xB5\x2F\xFD")) {
@@ -945,8 +995,10 @@ Magic detect_magic(std::string_view h) {
     return Magic::kPlain;
 }
 
-UnpackResult unpack_upload(int upload_fd, const std::string& upload_name,
-                           const std::string& path_prefix, int work_dir,
+UnpackResult unpack_upload(int upload_fd,
+                           const std::string& upload_name,
+                           const std::string& path_prefix,
+                           int work_dir,
                            const UnpackOptions& options) {
     static std::once_flag locale_once;
     std::call_once(locale_once, [] {

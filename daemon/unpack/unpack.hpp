@@ -34,8 +34,8 @@ struct StagedMember {
     std::string work_name;    // staged file name in work_dir ("" when nothing was staged)
     uint64_t size = 0;
     std::string sha256;
-    std::string head;         // first bytes of the content (parsers::kProbeBytes at most)
-    int64_t mtime = 0;        // member mtime in its archive (0 = unknown)
+    std::string head;   // first bytes of the content (parsers::kProbeBytes at most)
+    int64_t mtime = 0;  // member mtime in its archive (0 = unknown)
     std::optional<std::string> refused;
     std::optional<std::string> link_target;
     std::optional<std::string> note;  // e.g. "encrypted container stored raw", "truncated"
@@ -60,8 +60,10 @@ struct UnpackOptions {
 // Unpacks the upload open at `upload_fd` (read from offset 0; regular file).
 // `upload_name` names plain (non-archive) uploads; `path_prefix` (may be "") is prefixed to
 // every stored path.  Staged files are created in `work_dir` (a directory fd).
-UnpackResult unpack_upload(int upload_fd, const std::string& upload_name,
-                           const std::string& path_prefix, int work_dir,
+UnpackResult unpack_upload(int upload_fd,
+                           const std::string& upload_name,
+                           const std::string& path_prefix,
+                           int work_dir,
                            const UnpackOptions& options);
 
 // What the first bytes of a stream are (exposed for tests and routing).

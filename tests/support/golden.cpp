@@ -1,12 +1,12 @@
 #include "tests/support/golden.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "daemon/output/envelope.hpp"
 #include "daemon/settings/settings.hpp"
@@ -47,15 +47,16 @@ parsers::ParseContext golden_context(std::string_view member, std::string_view s
     return ctx;
 }
 
-std::string render_file(const parsers::Parser& parser, const std::string& input_path,
-                        std::string_view source, const parsers::UploadFacts* facts) {
+std::string render_file(const parsers::Parser& parser,
+                        const std::string& input_path,
+                        std::string_view source,
+                        const parsers::UploadFacts* facts) {
     const int fd = ::open(input_path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         throw std::runtime_error("cannot open golden input " + input_path);
     }
     const std::string member = input_path.substr(input_path.find_last_of('/') + 1);
-    const std::string file =
-        "evidence/IR-GOLDEN/golden-host/" + std::string(source) + "/" + member;
+    const std::string file = "evidence/IR-GOLDEN/golden-host/" + std::string(source) + "/" + member;
     parsers::ParseContext ctx = golden_context(member, source);
     ctx.file = file;
     ctx.facts = facts;
@@ -100,8 +101,9 @@ std::string check_golden(const std::string& actual, const std::string& expected_
             return "outputs differ only in trailing bytes";
         }
         if (ga != ge || la != le) {
-            return expected_path + ": line " + std::to_string(n) + " differs\n  expected: " +
-                   (ge ? le : "<end>") + "\n  actual:   " + (ga ? la : "<end>");
+            return expected_path + ": line " + std::to_string(n) +
+                   " differs\n  expected: " + (ge ? le : "<end>") +
+                   "\n  actual:   " + (ga ? la : "<end>");
         }
     }
 }

@@ -13,8 +13,10 @@ namespace evidenced::testing {
 parsers::ParseContext golden_context(std::string_view member, std::string_view source);
 
 // Parses `input_path` with `parser` and returns the rendered JSONL.
-std::string render_file(const parsers::Parser& parser, const std::string& input_path,
-                        std::string_view source, const parsers::UploadFacts* facts = nullptr);
+std::string render_file(const parsers::Parser& parser,
+                        const std::string& input_path,
+                        std::string_view source,
+                        const parsers::UploadFacts* facts = nullptr);
 
 // Compares (or, under EVIDENCED_UPDATE_GOLDEN=1, rewrites) `expected_path`.  Returns "" when
 // equal, else a short description of the first difference.

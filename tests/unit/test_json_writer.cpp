@@ -14,6 +14,10 @@ TEST_CASE("JsonWriter escapes control characters and keeps key order", "[json]")
 
 TEST_CASE("JsonWriter replaces invalid UTF-8 with U+FFFD", "[json]") {
     std::string out;
-    evidenced::json_append_string(out, std::string("a\xC0\xAF" "b\xE2\x82\xAC", 7));
-    CHECK(out == "\"a\xEF\xBF\xBD\xEF\xBF\xBD" "b\xE2\x82\xAC\"");
+    evidenced::json_append_string(out, std::string("a\xC0\xAF"
+                                                   "b\xE2\x82\xAC",
+                                                   7));
+    CHECK(out ==
+          "\"a\xEF\xBF\xBD\xEF\xBF\xBD"
+          "b\xE2\x82\xAC\"");
 }
