@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "daemon/app/cli.hpp"
+#include "daemon/app/daemon.hpp"
 #include "daemon/pipeline/ingest.hpp"
 #include "daemon/pipeline/verify.hpp"
 
@@ -119,8 +120,7 @@ int main(int argc, char** argv) {
                 return app::kExitOk;
             }
             case Command::Kind::kDaemon:
-                std::fprintf(stderr, "evidenced: daemon mode is not built yet\n");
-                return app::kExitFailure;
+                return app::run_daemon(s, [cmd] { return app::load_settings(cmd); });
             default: return app::kExitUsage;
         }
     } catch (const std::exception& e) {
