@@ -225,7 +225,8 @@ std::string ClaimStore::new_id() {
                         .count();
     char buf[80];
     std::snprintf(buf, sizeof buf, "%020lld-%d-%llu", static_cast<long long>(ns),
-                  static_cast<int>(::getpid()), static_cast<unsigned long long>(++seq_));
+                  static_cast<int>(::getpid()),
+                  static_cast<unsigned long long>(seq_.fetch_add(1) + 1));
     return buf;
 }
 

@@ -19,6 +19,7 @@
 // - Never follows symlinks; never touches other instances' claims.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -76,7 +77,7 @@ private:
     std::string inbox_;
     std::string instance_;
     std::string base_;
-    uint64_t seq_ = 0;
+    std::atomic<uint64_t> seq_{0};  // workers claim concurrently
 };
 
 // The JSON form of .claim.json (exposed for tests).

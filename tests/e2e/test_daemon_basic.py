@@ -91,7 +91,7 @@ class Daemon:
     """One `evidenced daemon` process with fast intake timings and its own log file."""
 
     def __init__(self, binary, root, instance="a", workers=2, extra=(), env=None, log=None,
-                 settle=1, rescan=1, config=None):
+                 settle=1, rescan=1, config=None, min_free=1048576):
         self.binary = binary
         self.root = root
         self.instance = instance
@@ -106,8 +106,10 @@ class Daemon:
                       "--set", "intake.rescan_seconds=%s" % rescan,
                       "--set", "metrics.listen=127.0.0.1:%d" % self.port,
                       "--set", "instance=%s" % instance,
-                      "--set", "workers=%d" % workers,
-                      "--set", "limits.min_free_bytes=1048576"] + list(extra)
+                      "--set", "workers=%d" % workers]
+        if min_free is not None:  # the 5 GiB default would pause intake on small test disks
+            self.args += ["--set", "limits.min_free_bytes=%d" % min_free]
+        self.args += list(extra)
         self.env = dict(os.environ if env is None else env)
         self.proc = None
         self.log_offset = 0
