@@ -191,32 +191,48 @@ class Evidenced:
 @dataclass
 class Entry:
     rel: str        # path relative to the walked root (raw bytes decoded with surrogateescape)
-    path: Path
+    path: Path      # may exceed PATH_MAX: use only for short trees or for its .name
     st: os.stat_result
+    sha: str | None = None     # sha256 of a regular file's content (walk(hashes=True))
+    target: str | None = None  # a symlink's target
 
 
-def walk(root: Path | str) -> list[Entry]:
-    """Every object below root (not root itself), lstat'ed, never following links."""
+def walk(root: Path | str, *, hashes: bool = True) -> list[Entry]:
+    """Every object below root (not root itself), lstat'ed through directory fds (paths
+    longer than PATH_MAX work), never following links."""
     root = Path(root)
     out: list[Entry] = []
-    if not root.exists():
+    if not root.is_dir():
         return out
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    for dirpath, dirnames, filenames, dfd in os.fwalk(root, follow_symlinks=False):
         for name in sorted(dirnames) + sorted(filenames):
-            p = Path(dirpath) / name
-            out.append(Entry(rel=os.path.relpath(p, root), path=p, st=os.lstat(p)))
+            st = os.lstat(name, dir_fd=dfd)
+            e = Entry(rel=os.path.relpath(os.path.join(dirpath, name), root),
+                      path=Path(dirpath) / name, st=st)
+            if stat.S_ISREG(st.st_mode) and hashes:
+                fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=dfd)
+                with os.fdopen(fd, "rb") as f:
+                    h = hashlib.sha256()
+                    for chunk in iter(lambda: f.read(1 << 20), b""):
+                        h.update(chunk)
+                e.sha = h.hexdigest()
+            elif stat.S_ISLNK(st.st_mode):
+                e.target = os.readlink(name, dir_fd=dfd)
+            out.append(e)
     return sorted(out, key=lambda e: e.rel)
 
 
 def snapshot(root: Path | str) -> dict[str, tuple]:
-    """Type, mode, size, inode, mtime and content hash of everything below root."""
+    """Type, mode, size, inode, mtime, link count and content hash of everything below root.
+    Directories keep only type, mode and inode: adding entries to them is not a change."""
     snap: dict[str, tuple] = {}
     for e in walk(root):
         st = e.st
-        digest = sha256_file(e.path) if stat.S_ISREG(st.st_mode) else None
-        target = os.readlink(e.path) if stat.S_ISLNK(st.st_mode) else None
-        snap[e.rel] = (stat.S_IFMT(st.st_mode), stat.S_IMODE(st.st_mode), st.st_size,
-                       st.st_ino, st.st_mtime_ns, st.st_nlink, digest, target)
+        if stat.S_ISDIR(st.st_mode):
+            snap[e.rel] = (stat.S_IFDIR, stat.S_IMODE(st.st_mode), st.st_ino)
+        else:
+            snap[e.rel] = (stat.S_IFMT(st.st_mode), stat.S_IMODE(st.st_mode), st.st_size,
+                           st.st_ino, st.st_mtime_ns, st.st_nlink, e.sha, e.target)
     return snap
 
 
@@ -234,22 +250,22 @@ def diff_snapshots(before: dict, after: dict, *, allow_new: bool) -> list[str]:
     return problems
 
 
-def regular_files(root: Path | str) -> list[Entry]:
-    return [e for e in walk(root) if stat.S_ISREG(e.st.st_mode)]
+def regular_files(root: Path | str, *, hashes: bool = True) -> list[Entry]:
+    return [e for e in walk(root, hashes=hashes) if stat.S_ISREG(e.st.st_mode)]
 
 
 def stored_hashes(root: Path | str) -> dict[str, list[str]]:
     """sha256 -> relative paths of every regular file below root."""
     out: dict[str, list[str]] = {}
     for e in regular_files(root):
-        out.setdefault(sha256_file(e.path), []).append(e.rel)
+        out.setdefault(e.sha, []).append(e.rel)
     return out
 
 
 def tree_bytes(root: Path | str) -> tuple[int, int]:
     """(apparent bytes, allocated bytes) of the regular files below root."""
     apparent = allocated = 0
-    for e in regular_files(root):
+    for e in regular_files(root, hashes=False):
         apparent += e.st.st_size
         allocated += e.st.st_blocks * 512
     return apparent, allocated
@@ -258,10 +274,10 @@ def tree_bytes(root: Path | str) -> tuple[int, int]:
 def assert_no_dangerous_objects(root: Path) -> None:
     """No symlink, hardlink, device, FIFO, socket, set-id or executable file under root."""
     bad = []
-    for e in walk(root):
+    for e in walk(root, hashes=False):
         m = e.st.st_mode
         if stat.S_ISLNK(m):
-            bad.append(f"symlink {e.rel} -> {os.readlink(e.path)}")
+            bad.append(f"symlink {e.rel} -> {e.target}")
         elif stat.S_ISREG(m):
             if e.st.st_nlink > 1:
                 bad.append(f"hardlink (nlink={e.st.st_nlink}) {e.rel}")
@@ -279,7 +295,7 @@ def assert_no_dangerous_objects(root: Path) -> None:
 
 def assert_evidence_modes(root: Path) -> None:
     bad = []
-    for e in walk(root / "evidence"):
+    for e in walk(root / "evidence", hashes=False):
         mode = stat.S_IMODE(e.st.st_mode)
         if stat.S_ISREG(e.st.st_mode) and mode != 0o440:
             bad.append(f"file {e.rel} mode {oct(mode)} (want 0440)")
@@ -354,7 +370,7 @@ def assert_custody_original(root: Path, upload: Path, data_sha: str) -> None:
     files = [e for e in regular_files(d)]
     check(files, f"custody/originals/{data_sha[:12]}…/ is empty")
     for e in files:
-        check(sha256_file(e.path) == data_sha,
+        check(e.sha == data_sha,
               f"custody original {e.rel} differs from the upload")
     names = [e.rel for e in files]
     check(upload.name in names,

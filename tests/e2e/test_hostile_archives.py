@@ -281,11 +281,26 @@ def hostile_case(ctx: Context, filename: str, payload: bytes, exp: Expect, *,
     ingest_and_check(ctx, root, upload, exp)
 
 
+def outside_snapshot(ctx: Context, root: Path) -> dict:
+    """Everything beside R in the case's scratch dir (canary, inputs), R itself excluded."""
+    snap: dict = {}
+    for name in sorted(os.listdir(ctx.dir)):
+        p = ctx.dir / name
+        if p == root:
+            continue
+        st = os.lstat(p)
+        snap[name] = (stat.S_IFMT(st.st_mode), stat.S_IMODE(st.st_mode), st.st_ino)
+        if stat.S_ISDIR(st.st_mode):
+            snap.update({f"{name}/{k}": v for k, v in evtest.snapshot(p).items()})
+        elif stat.S_ISREG(st.st_mode):
+            snap[name] += (evtest.sha256_file(p),)
+    return snap
+
+
 def ingest_and_check(ctx: Context, root: Path, upload: Path, exp: Expect,
                      host: str = HOST) -> evtest.Run:
     upload_sha = evtest.sha256_file(upload)
-    outside_before = {k: v for k, v in evtest.snapshot(ctx.dir).items()
-                      if not (k == "R" or k.startswith("R/"))}
+    outside_before = outside_snapshot(ctx, root)
     evidence_before = evtest.snapshot(root / "evidence")
     passwd_before = (evtest.sha256_file("/etc/passwd"), os.stat("/etc/passwd").st_nlink)
 
@@ -306,8 +321,7 @@ def ingest_and_check(ctx: Context, root: Path, upload: Path, exp: Expect,
         except OSError:
             pass
     check(not escaped, f"files escaped the root: {escaped}" + ctxmsg)
-    outside_after = {k: v for k, v in evtest.snapshot(ctx.dir).items()
-                     if not (k == "R" or k.startswith("R/"))}
+    outside_after = outside_snapshot(ctx, root)
     problems = evtest.diff_snapshots(outside_before, outside_after, allow_new=False)
     check(not problems, "changes beside R (canary/inputs):\n    " + "\n    ".join(problems))
     check((evtest.sha256_file("/etc/passwd"), os.stat("/etc/passwd").st_nlink) == passwd_before,
@@ -320,11 +334,12 @@ def ingest_and_check(ctx: Context, root: Path, upload: Path, exp: Expect,
                                      allow_new=True)
     check(not problems, "evidence already in the tree was touched:\n    "
           + "\n    ".join(problems[:10]))
-    bad_names = [e.rel for e in evtest.walk(root)
+    entries = evtest.walk(root, hashes=False)
+    bad_names = [e.rel for e in entries
                  if any(c < 0x20 or c == 0x7F for c in os.fsencode(e.path.name))]
     check(not bad_names, f"control characters in stored names: {bad_names[:5]!r}")
     bad_utf8 = []
-    for e in evtest.walk(root):
+    for e in entries:
         try:
             os.fsencode(e.path.name).decode("utf-8")
         except UnicodeDecodeError:
@@ -568,7 +583,7 @@ def test_hardlink_in_archive(ctx: Context) -> None:
     members = [M("dir/a.txt", a), M("dir/b.txt", kind="hard", link="dir/a.txt")]
     hostile_case(ctx, "hardin.tar", tar_bytes(members), Expect(BENIGN, present=[a]))
     ev = ctx.dir / "R" / "evidence" / INCIDENT / HOST
-    copies = [e for e in evtest.regular_files(ev) if evtest.sha256_file(e.path) == sha256(a)]
+    copies = [e for e in evtest.regular_files(ev) if e.sha == sha256(a)]
     names = sorted(e.path.name for e in copies)
     check("a.txt" in names and "b.txt" in names,
           f"in-archive hardlink not stored as a copy (files with its bytes: {names})")
@@ -622,7 +637,7 @@ def test_duplicate_members(ctx: Context) -> None:
     hostile_case(ctx, "dups.tar", tar_bytes(members), Expect(BENIGN, present=[a, b, c]))
     for e in stored_under(ctx):
         if e.path.name.startswith("access.log"):
-            h = evtest.sha256_file(e.path)
+            h = e.sha
             check(e.path.name in ("access.log", f"access.log~{h[:8]}"),
                   f"collision name {e.rel!r} is not access.log~<first 8 hex of its sha256>")
 
@@ -643,16 +658,27 @@ def test_case_twins(ctx: Context) -> None:
 
 @case
 def test_unicode_nfc_nfd_twins(ctx: Context) -> None:
+    # Once as pax (UTF-8 `path` records, what bsdtar writes) and once as GNU (raw bytes).
+    root, canary, inputs = setup(ctx)
     nfc = unicodedata.normalize("NFC", "café.txt")
     nfd = unicodedata.normalize("NFD", "café.txt")
     assert nfc != nfd
-    a, b = data("nfc"), data("nfd")
-    angstrom = [data("U+212B"), data("U+00C5")]
-    members = [M(nfc, a), M(nfd, b), M("\u212b.txt", angstrom[0]), M("\u00c5.txt", angstrom[1])]
-    hostile_case(ctx, "unicode.tar", tar_bytes(members), Expect(BENIGN, present=[a, b] + angstrom))
-    names = {os.fsencode(e.path.name) for e in stored_under(ctx)}
-    check(nfc.encode() in names and nfd.encode() in names,
-          f"NFC/NFD names not kept apart byte-for-byte: {sorted(names)}")
+    for label, fmt in (("gnu", tarfile.GNU_FORMAT), ("pax", tarfile.PAX_FORMAT)):
+        a, b = data(f"{label} nfc"), data(f"{label} nfd")
+        angstrom = [data(f"{label} U+212B"), data(f"{label} U+00C5")]
+        members = [M(f"{label}/{nfc}", a), M(f"{label}/{nfd}", b),
+                   M(f"{label}/\u212b.txt", angstrom[0]), M(f"{label}/\u00c5.txt", angstrom[1])]
+        up = inputs / f"unicode-{label}.tar"
+        up.write_bytes(tar_bytes(members, fmt=fmt))
+        try:
+            ingest_and_check(ctx, root, up, Expect(BENIGN, present=[a, b] + angstrom))
+        except evtest.Failure as exc:
+            raise evtest.Failure(f"[{label}] {exc}")
+        names = {os.fsencode(e.path.name): e.sha for e in stored_under(ctx)
+                 if e.path.parent.name == label}
+        check(names.get(nfc.encode()) == sha256(a) and names.get(nfd.encode()) == sha256(b),
+              f"[{label}] NFC/NFD names not kept byte-for-byte (issue 2 item 5, ANCHORS §7: do not normalise): "
+              f"{sorted(names)}")
 
 
 @case
