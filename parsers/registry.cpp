@@ -14,16 +14,24 @@ const Parser& linux_crontab_parser();
 const Parser& linux_passwd_parser();
 const Parser& linux_group_parser();
 const Parser& linux_ip_addr_parser();
+const Parser& linux_ip_route_parser();
+const Parser& linux_arp_parser();
 const Parser& linux_systemctl_parser();
+const Parser& linux_mount_parser();
+const Parser& linux_df_parser();
 const Parser& linux_uname_parser();
 const Parser& linux_hostname_parser();
 const Parser& linux_date_parser();
 const Parser& linux_uptime_parser();
+const Parser& linux_history_parser();
+const Parser& linux_iptables_parser();
+const Parser& linux_lsmod_parser();
+const Parser& linux_dpkg_parser();
 const Parser& linux_ps_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
-    static const std::array<const Parser*, 13> kTable = {
+    static const std::array<const Parser*, 21> kTable = {
         &aws_cloudtrail_parser(),
         &aws_vpcflow_parser(),
         &linux_ps_parser(),
@@ -31,11 +39,19 @@ std::span<const Parser* const> all() {
         &linux_passwd_parser(),
         &linux_group_parser(),
         &linux_ip_addr_parser(),
+        &linux_ip_route_parser(),
+        &linux_arp_parser(),
         &linux_systemctl_parser(),
+        &linux_mount_parser(),
+        &linux_df_parser(),
         &linux_uname_parser(),
         &linux_hostname_parser(),
         &linux_date_parser(),
         &linux_uptime_parser(),
+        &linux_history_parser(),
+        &linux_iptables_parser(),
+        &linux_lsmod_parser(),
+        &linux_dpkg_parser(),
         &text_lines_parser(),
     };
     return kTable;
