@@ -911,11 +911,7 @@ uint64_t LineCounter::line_of(std::string_view v) {
         pos_ = 0;
         line_ = 1;
     }
-    for (size_t i = pos_; i < target; ++i) {
-        if (base[i] == '\n') {
-            ++line_;
-        }
-    }
+    line_ += static_cast<uint64_t>(std::count(base + pos_, base + target, '\n'));
     pos_ = target;
     return line_;
 }

@@ -450,6 +450,8 @@ public:
         }
 
         std::vector<int64_t> stack;  // pid per tree depth
+        std::string last_ts;
+        int64_t last_ts_utc = 0;
         std::vector<std::string_view> started;
         std::vector<std::string_view> all;
         std::vector<std::string_view> values;
@@ -668,7 +670,12 @@ public:
             r.dataset = "linux.ps";
             r.position = line_no;
             if (start && start->ok) {
-                r.timestamp = format_utc(start->utc);
+                // Many rows share a start minute: reuse the last formatted value.
+                if (start->utc != last_ts_utc || last_ts.empty()) {
+                    last_ts = format_utc(start->utc);
+                    last_ts_utc = start->utc;
+                }
+                r.timestamp = last_ts;
             }
             JsonWriter w(r.body);
             w.resume_object(false);
