@@ -28,13 +28,19 @@ const Parser& linux_iptables_parser();
 const Parser& linux_lsmod_parser();
 const Parser& linux_dpkg_parser();
 const Parser& linux_ps_parser();
+const Parser& linux_netstat_parser();
+const Parser& linux_ss_parser();
+const Parser& linux_proc_exe_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
-    static const std::array<const Parser*, 21> kTable = {
+    static const std::array<const Parser*, 24> kTable = {
         &aws_cloudtrail_parser(),
         &aws_vpcflow_parser(),
         &linux_ps_parser(),
+        &linux_netstat_parser(),
+        &linux_ss_parser(),
+        &linux_proc_exe_parser(),
         &linux_crontab_parser(),
         &linux_passwd_parser(),
         &linux_group_parser(),
