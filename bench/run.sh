@@ -5,10 +5,12 @@
 # (evidenced with parsing on against the usual one-liners).  Prints MB/s (uncompressed bytes
 # of the tree / wall seconds), the time ratio and peak RSS (/usr/bin/time %M).
 #
-#   bench/run.sh [--scale S] [--bin BIN] [--work DIR] [--no-parsers] [--no-zip]
+#   bench/run.sh [--scale S] [--bin BIN] [--work DIR] [--no-parsers] [--no-zip] [--parser-mib N]
 #     --scale 1 (default) is about 1 GiB uncompressed; --scale 0.1 is the quick mode.
 #     --bin   the evidenced binary (default: build the release preset, use it)
 #     --work  where the corpus and the output trees go (default <repo>/build/bench)
+#     --parser-mib  uncompressed MiB per source fed to the parser rows (default 128: jq and
+#             mlr run at a few MB/s, the whole corpus would not fit in 10 minutes)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -17,6 +19,7 @@ scale=1
 bin=""
 work=$src/build/bench
 parsers=1
+parser_mib=128
 zip=1
 while (($#)); do
     case $1 in
@@ -25,7 +28,8 @@ while (($#)); do
         --work) work=$2; shift 2 ;;
         --no-parsers) parsers=0; shift ;;
         --no-zip) zip=0; shift ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        --parser-mib) parser_mib=$2; shift 2 ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -104,19 +108,29 @@ if ((parsers)); then
     # Each evidenced row ingests that source's files alone (parse on) into a fresh root; the
     # peers write their JSON Lines to a file, as a SIEM pipeline would.
     tree=$corpus/tree
-    mapfile -t ct < <(find "$tree/AWSLogs" -path '*CloudTrail*' -name '*.json.gz' | sort)
-    mapfile -t vpc < <(find "$tree/AWSLogs" -path '*vpcflowlogs*' -name '*.log.gz' | sort)
-    ct_bytes=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['parts']['cloudtrail']['bytes'])" "$corpus/manifest.json")
-    vpc_bytes=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['parts']['vpcflow']['bytes'])" "$corpus/manifest.json")
-    ecs_jq='.Records[] | {"@timestamp": .eventTime, "event": {"id": .eventID, "action": .eventName,
-        "provider": .eventSource, "outcome": (if .errorCode then "failure" else "success" end)},
-        "source": {"ip": .sourceIPAddress}, "user_agent": {"original": .userAgent},
-        "cloud": {"region": .awsRegion, "account": {"id": .recipientAccountId}},
-        "user": {"name": .userIdentity.userName, "id": .userIdentity.principalId},
-        "aws": {"cloudtrail": {"request_id": .requestID, "event_type": .eventType,
-        "user_identity": {"type": .userIdentity.type, "arn": .userIdentity.arn,
-        "access_key_id": .userIdentity.accessKeyId}}}}'
-
+    # pick FIND-PATTERN: the first files (sorted) up to --parser-mib MiB uncompressed;
+    # prints their uncompressed byte total, then the files.
+    pick() {
+        find "$tree/AWSLogs" -path "$1" -name "$2" | sort | python3 -c '
+import gzip, struct, sys
+limit, total, out = int(sys.argv[1]) << 20, 0, []
+for line in sys.stdin:
+    path = line.rstrip("\n")
+    with open(path, "rb") as f:
+        f.seek(-4, 2)
+        total += struct.unpack("<I", f.read(4))[0]  # our own files: ISIZE is exact (< 4 GiB)
+    out.append(path)
+    if total >= limit:
+        break
+print(total)
+print("\n".join(out))' "$parser_mib"
+    }
+    mapfile -t ct < <(pick '*CloudTrail*' '*.json.gz')
+    ct_bytes=${ct[0]}
+    ct=("${ct[@]:1}")
+    mapfile -t vpc < <(pick '*vpcflowlogs*' '*.log.gz')
+    vpc_bytes=${vpc[0]}
+    vpc=("${vpc[@]:1}")
     echo "== CloudTrail (${#ct[@]} files, $((ct_bytes / 1048576)) MiB)"
     # HOOK(cloudtrail): evidenced row; compares record counts with jq's below.
     fresh
@@ -138,8 +152,8 @@ if ((parsers)); then
     measure "evidenced ingest (vpcflow, parse on)" "$vpc_bytes" \
         "$bin" ingest --root "$out/ev" --incident BENCH --host "aws-123837392027" "${vpc[@]}"
     ev_vpc=$(cat "$out"/ev/normalized/BENCH/vpcflow-*.jsonl 2>/dev/null | wc -l || true)
-    measure "zcat | mlr --icsv --ifs ' ' --ojsonl cat" "$vpc_bytes" \
-        bash -c 'zcat "$@" | mlr --icsv --ifs " " --ojsonl cat >"$0"' "$out/mlr.jsonl" "${vpc[@]}"
+    measure "mlr --icsv --ifs ' ' --ojsonl --gzin cat" "$vpc_bytes" \
+        bash -c 'mlr --icsv --ifs " " --ojsonl --gzin cat "$@" >"$0"' "$out/mlr.jsonl" "${vpc[@]}"
     echo "  records: evidenced vpcflow $ev_vpc, mlr $(wc -l <"$out/mlr.jsonl")"
 
     echo "== Linux command outputs"
