@@ -782,6 +782,15 @@ JobResult Daemon::process_claim(Claim& c, pipeline::Ingestor& ingestor, int atte
     }
     auto req = request_for(c);
     if (!intake::stat_regular(c.upload_path)) {
+        // A crash between writing .claim.json and the rename: the upload never left the
+        // inbox (same inode there), so there is nothing to resume; it is claimed anew.
+        const auto here = intake::stat_regular(inbox_ + "/" + c.meta.loc.rel);
+        if (here && here->ino == c.meta.facts.ino && here->dev == c.meta.facts.dev) {
+            spdlog::debug("claim {} was interrupted before its rename: removed", kv(c.dir));
+            store_->finish(c);
+            r.kind = JobResult::Kind::kGone;
+            return r;
+        }
         // The pipeline already moved it into custody.  If its ledger line was written, that
         // line is the outcome; if the crash came before it, ingest the kept original again
         // (a copy, since custody must keep it) with `resume` so nothing is written twice.
@@ -792,11 +801,12 @@ JobResult Daemon::process_claim(Claim& c, pipeline::Ingestor& ingestor, int atte
         }
         const auto kept = find_kept_original(s_.root, c.meta.facts, c.meta.loc.name);
         if (!kept) {
-            spdlog::error(
-                "claim {} drop={}: the upload left its claim but neither a ledger nor "
-                "custody/ holds it (claim kept)",
+            spdlog::warn(
+                "claim {} drop={} holds no upload and no ledger or custody copy "
+                "records it (it was moved away, or the claim was interrupted): removed",
                 kv(c.dir), kv(c.meta.loc.rel));
-            r.kind = JobResult::Kind::kKept;
+            store_->finish(c);
+            r.kind = JobResult::Kind::kGone;
             return r;
         }
         spdlog::info("resuming drop={} from its custody copy {}", kv(c.meta.loc.rel), kv(*kept));
@@ -895,14 +905,6 @@ void Daemon::finish_claim(const Claim& c,
         st.outcome = rc.outcome;
         st.bytes_in = hit->size;
     }
-    try {
-        if (!intake::write_receipt(inbox_, rc)) {
-            spdlog::warn("no receipt for drop={}: its folder is gone", kv(rc.drop_path));
-        }
-    } catch (const std::exception& e) {
-        spdlog::warn("receipt not written drop={} error={}", kv(rc.drop_path), kv(e.what()));
-    }
-    store_->finish(c);
     metrics_.upload(st);
 
     const bool attention =
@@ -920,6 +922,15 @@ void Daemon::finish_claim(const Claim& c,
         std::lock_guard lock(last_mu_);
         last_upload_ = rc.drop_path + " " + rc.outcome;
     }
+    // The receipt comes last: whoever sees it also sees the log line and the metrics.
+    try {
+        if (!intake::write_receipt(inbox_, rc)) {
+            spdlog::warn("no receipt for drop={}: its folder is gone", kv(rc.drop_path));
+        }
+    } catch (const std::exception& e) {
+        spdlog::warn("receipt not written drop={} error={}", kv(rc.drop_path), kv(e.what()));
+    }
+    store_->finish(c);
 }
 
 void Daemon::on_done(const JobResult& r) {
