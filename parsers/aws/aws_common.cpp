@@ -143,12 +143,30 @@ std::string format_epoch_ms(int64_t ms) {
     unsigned m;
     unsigned d;
     civil_from_days(days, y, m, d);
-    char buf[64];
-    const int k = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
-                                static_cast<long long>(y), m, d, static_cast<long long>(sod / 3600),
-                                static_cast<long long>(sod / 60 % 60),
-                                static_cast<long long>(sod % 60), static_cast<long long>(rem));
-    return std::string(buf, k > 0 ? static_cast<size_t>(k) : 0);
+    // Fixed layout "YYYY-MM-DDTHH:MM:SS.mmmZ"; years outside 0..9999 are clamped (they are
+    // not real event times and must not break the layout).
+    const int64_t yy = y < 0 ? 0 : (y > 9999 ? 9999 : y);
+    char buf[24];
+    auto put = [&buf](size_t at, int64_t v, int width) {
+        for (int k = width - 1; k >= 0; --k) {
+            buf[at + static_cast<size_t>(k)] = static_cast<char>('0' + v % 10);
+            v /= 10;
+        }
+    };
+    put(0, yy, 4);
+    buf[4] = '-';
+    put(5, m, 2);
+    buf[7] = '-';
+    put(8, d, 2);
+    buf[10] = 'T';
+    put(11, sod / 3600, 2);
+    buf[13] = ':';
+    put(14, sod / 60 % 60, 2);
+    buf[16] = ':';
+    put(17, sod % 60, 2);
+    buf[19] = '.';
+    put(20, rem, 3);
+    return std::string(buf, 23) + "Z";
 }
 
 std::optional<std::string> normalize_iso8601(std::string_view s) {

@@ -8,6 +8,10 @@
 
 #include <simdjson.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "daemon/common/json_writer.hpp"
 #include "parsers/aws/aws_common.hpp"
 
@@ -114,9 +118,34 @@ struct FrameError {
     const char* reason;
 };
 
+// memchr-based: single-line documents (the common S3 object) have no newline at all.
+uint64_t count_newlines(const char* p, const char* e) {
+    uint64_t n = 0;
+    while (p < e) {
+        const void* nl = std::memchr(p, '\n', static_cast<size_t>(e - p));
+        if (nl == nullptr) {
+            break;
+        }
+        ++n;
+        p = static_cast<const char*>(nl) + 1;
+    }
+    return n;
+}
+
 bool is_ws(char c) {
     return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
+
+// Byte classes for the framer's scanning loops.
+constexpr std::array<bool, 256> make_class(std::string_view members) {
+    std::array<bool, 256> t{};
+    for (char c : members) {
+        t[static_cast<unsigned char>(c)] = true;
+    }
+    return t;
+}
+constexpr std::array<bool, 256> kInString = make_class("\"\\");
+constexpr std::array<bool, 256> kStructural = make_class("\"{}[]");
 
 // Streams the input through a bounded buffer and frames JSON values (objects, arrays,
 // strings, scalars) without parsing them.  The buffer keeps kPad readable bytes past the
@@ -125,6 +154,7 @@ class Framer {
 public:
     explicit Framer(Input& in) : in_(in) {
         buf_.resize(kChunk + kPad);
+        buf_[0] = '"';
     }
 
     const char* data() const {
@@ -226,12 +256,10 @@ public:
     // 1-based line number of byte `p` (p must not decrease between calls).
     uint64_t line_at(size_t p) {
         if (p < nl_pos_) {
-            return lines_ + 1 -
-                   static_cast<uint64_t>(std::count(buf_.data() + p, buf_.data() + nl_pos_, '\n'));
+            return lines_ + 1 - count_newlines(buf_.data() + p, buf_.data() + nl_pos_);
         }
         if (p > nl_pos_) {
-            lines_ +=
-                static_cast<uint64_t>(std::count(buf_.data() + nl_pos_, buf_.data() + p, '\n'));
+            lines_ += count_newlines(buf_.data() + nl_pos_, buf_.data() + p);
             nl_pos_ = p;
         }
         return lines_ + 1;
@@ -269,6 +297,7 @@ private:
             pos_ -= mark_;
             nl_pos_ -= mark_;
             mark_ = 0;
+            buf_[end_] = '"';
         }
         if (end_ > kMaxValue) {
             throw FrameError{"value larger than 64 MiB"};
@@ -282,17 +311,42 @@ private:
             return false;
         }
         end_ += k;
+        buf_[end_] = '"';
         return true;
     }
 
+    // The scanning loops rely on the byte at end_ always being a '"' sentinel: they need no
+    // bounds check and stop at the end of the data at the latest.
     size_t skip_string(size_t i) {
         for (;;) {
-            while (i < end_) {
-                const char ch = buf_[i];
-                if (ch == '"') {
+            const char* b = buf_.data();
+#if defined(__SSE2__)
+            // 16 bytes at a time: loads may reach 15 bytes past the sentinel, inside kPad.
+            const __m128i quote = _mm_set1_epi8('"');
+            const __m128i backslash = _mm_set1_epi8('\\');
+            for (;;) {
+                const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i));
+                const auto m = static_cast<unsigned>(_mm_movemask_epi8(
+                    _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash))));
+                if (m != 0) {
+                    i += static_cast<size_t>(__builtin_ctz(m));
+                    break;
+                }
+                i += 16;
+            }
+#else
+            while (!kInString[static_cast<unsigned char>(b[i])]) {
+                ++i;
+            }
+#endif
+            if (i < end_) {
+                if (b[i] == '"') {
                     return i + 1;
                 }
-                i += ch == '\\' ? 2 : 1;
+                i += 2;  // an escape: skip the escaped byte, whatever it is
+                if (i <= end_) {
+                    continue;
+                }
             }
             if (!grow(i)) {
                 throw FrameError{"file ends inside a JSON string (truncated?)"};
@@ -305,28 +359,33 @@ private:
     size_t skip_container(size_t i) {
         stack_.assign(1, buf_[i - 1] == '{' ? '}' : ']');
         for (;;) {
-            while (i < end_) {
-                const char ch = buf_[i];
-                if (ch == '"') {
-                    i = skip_string(i + 1);
-                    continue;
-                }
-                if (ch == '{' || ch == '[') {
-                    if (stack_.size() >= 1024) {
-                        throw FrameError{"JSON nested deeper than 1024 levels"};
-                    }
-                    stack_.push_back(ch == '{' ? '}' : ']');
-                } else if (ch == stack_.back()) {
-                    stack_.pop_back();
-                    if (stack_.empty()) {
-                        return i + 1;
-                    }
-                }
+            const char* b = buf_.data();
+            while (!kStructural[static_cast<unsigned char>(b[i])]) {
                 ++i;
             }
-            if (!grow(i)) {
-                throw FrameError{"file ends inside a JSON value (truncated?)"};
+            if (i >= end_) {
+                if (!grow(i)) {
+                    throw FrameError{"file ends inside a JSON value (truncated?)"};
+                }
+                continue;
             }
+            const char ch = b[i];
+            if (ch == '"') {
+                i = skip_string(i + 1);
+                continue;
+            }
+            if (ch == '{' || ch == '[') {
+                if (stack_.size() >= 1024) {
+                    throw FrameError{"JSON nested deeper than 1024 levels"};
+                }
+                stack_.push_back(ch == '{' ? '}' : ']');
+            } else if (ch == stack_.back()) {
+                stack_.pop_back();
+                if (stack_.empty()) {
+                    return i + 1;
+                }
+            }
+            ++i;
         }
     }
 
@@ -340,6 +399,118 @@ private:
     uint64_t lines_ = 0;
     bool eof_ = false;
     bool at_start_ = true;
+};
+
+// JsonWriter's subset for the event hot path.  Keys are this file's ASCII literals and
+// values come out of simdjson, which has validated their UTF-8 already, so only '"', '\\'
+// and control characters need work; the common string is copied in one append.
+class FastWriter {
+public:
+    explicit FastWriter(std::string& out) : out_(out) {}
+
+    FastWriter& resume_object(bool has_members) {
+        nonempty_[++depth_] = has_members;
+        return *this;
+    }
+    FastWriter& begin_object(std::string_view k) {
+        key(k);
+        out_.push_back('{');
+        nonempty_[++depth_] = false;
+        return *this;
+    }
+    FastWriter& end_object() {
+        out_.push_back('}');
+        --depth_;
+        return *this;
+    }
+    FastWriter& begin_array(std::string_view k) {
+        key(k);
+        out_.push_back('[');
+        nonempty_[++depth_] = false;
+        return *this;
+    }
+    FastWriter& end_array() {
+        out_.push_back(']');
+        --depth_;
+        return *this;
+    }
+    FastWriter& str(std::string_view k, std::string_view v) {
+        key(k);
+        append_escaped(v);
+        return *this;
+    }
+    FastWriter& raw(std::string_view k, std::string_view v) {
+        key(k);
+        out_.append(v);
+        return *this;
+    }
+    FastWriter& boolean(std::string_view k, bool v) {
+        key(k);
+        out_.append(v ? "true" : "false");
+        return *this;
+    }
+    FastWriter& value_str(std::string_view v) {
+        comma();
+        append_escaped(v);
+        return *this;
+    }
+
+private:
+    void comma() {
+        if (nonempty_[depth_]) {
+            out_.push_back(',');
+        }
+        nonempty_[depth_] = true;
+    }
+    void key(std::string_view k) {
+        comma();
+        out_.push_back('"');
+        out_.append(k);
+        out_.append("\":", 2);
+    }
+    void append_escaped(std::string_view v) {
+        static constexpr char kHex[] = "0123456789abcdef";
+        out_.push_back('"');
+        size_t i = 0;
+        while (i < v.size()) {
+            size_t j = i;
+            while (j < v.size() && !kEscape[static_cast<unsigned char>(v[j])]) {
+                ++j;
+            }
+            out_.append(v.data() + i, j - i);
+            if (j == v.size()) {
+                break;
+            }
+            const auto c = static_cast<unsigned char>(v[j]);
+            switch (c) {
+                case '"': out_.append("\\\""); break;
+                case '\\': out_.append("\\\\"); break;
+                case '\n': out_.append("\\n"); break;
+                case '\r': out_.append("\\r"); break;
+                case '\t': out_.append("\\t"); break;
+                default:
+                    out_.append("\\u00");
+                    out_.push_back(kHex[c >> 4]);
+                    out_.push_back(kHex[c & 0xF]);
+            }
+            i = j + 1;
+        }
+        out_.push_back('"');
+    }
+
+    static constexpr std::array<bool, 256> kEscape = [] {
+        std::array<bool, 256> t{};
+        for (int c = 0; c < 0x20; ++c) {
+            t[static_cast<size_t>(c)] = true;
+        }
+        t['"'] = true;
+        t['\\'] = true;
+        return t;
+    }();
+
+    std::string& out_;
+    std::array<bool, 16> nonempty_{};
+    size_t depth_ = 0;
 };
 
 // Where a value sits in the file, for evidence.line / evidence.record.
@@ -360,10 +531,87 @@ std::string_view member_str(const object& o, std::string_view key) {
     return str_or_empty(o[key]);
 }
 
-bool has_member(const object& o, std::string_view key) {
-    element e;
-    return o[key].get(e) == simdjson::SUCCESS;
+// The top-level members the parser reads, found in one pass over the event object
+// (an event has ~20 members; looking each up by name would scan them ~20 times).
+enum TopField {
+    kEventVersion,
+    kEventTime,
+    kEventName,
+    kEventSource,
+    kEventId,
+    kCloudTrailEvent,
+    kMessage,
+    kDigestStartTime,
+    kDigestEndTime,
+    kUserIdentity,
+    kErrorCode,
+    kErrorMessage,
+    kResponseElements,
+    kRequestParameters,
+    kAwsRegion,
+    kSourceIp,
+    kUserAgent,
+    kRecipientAccountId,
+    kTlsDetails,
+    kAdditionalEventData,
+    kTopFieldCount
+};
+
+int top_field(std::string_view k) {
+    switch (k.size()) {
+        case 7: return k == "eventID" ? kEventId : k == "message" ? kMessage : -1;
+        case 9:
+            return k == "eventTime"   ? kEventTime
+                   : k == "eventName" ? kEventName
+                   : k == "awsRegion" ? kAwsRegion
+                   : k == "userAgent" ? kUserAgent
+                   : k == "errorCode" ? kErrorCode
+                                      : -1;
+        case 10: return k == "tlsDetails" ? kTlsDetails : -1;
+        case 11: return k == "eventSource" ? kEventSource : -1;
+        case 12:
+            return k == "eventVersion"   ? kEventVersion
+                   : k == "userIdentity" ? kUserIdentity
+                   : k == "errorMessage" ? kErrorMessage
+                                         : -1;
+        case 13: return k == "digestEndTime" ? kDigestEndTime : -1;
+        case 15:
+            return k == "CloudTrailEvent"   ? kCloudTrailEvent
+                   : k == "sourceIPAddress" ? kSourceIp
+                   : k == "digestStartTime" ? kDigestStartTime
+                                            : -1;
+        case 16: return k == "responseElements" ? kResponseElements : -1;
+        case 17: return k == "requestParameters" ? kRequestParameters : -1;
+        case 18: return k == "recipientAccountId" ? kRecipientAccountId : -1;
+        case 19: return k == "additionalEventData" ? kAdditionalEventData : -1;
+        default: return -1;
+    }
 }
+
+struct TopFields {
+    std::array<element, kTopFieldCount> value;
+    std::array<bool, kTopFieldCount> has{};
+
+    explicit TopFields(const object& o) {
+        for (const auto field : o) {
+            const int i = top_field(field.key);
+            if (i >= 0 && !has[static_cast<size_t>(i)]) {
+                value[static_cast<size_t>(i)] = field.value;
+                has[static_cast<size_t>(i)] = true;
+            }
+        }
+    }
+    std::string_view str(TopField f) const {
+        std::string_view s;
+        if (!has[f] || value[f].get(s) != simdjson::SUCCESS) {
+            return {};
+        }
+        return s;
+    }
+    bool obj(TopField f, object& out) const {
+        return has[f] && value[f].get(out) == simdjson::SUCCESS;
+    }
+};
 
 // Length of a valid UTF-8 sequence at s[i], 0 if invalid (same rules as json_writer).
 size_t utf8_len(std::string_view s, size_t i) {
@@ -505,6 +753,10 @@ public:
                 doc_start = f.pos();
                 f.set_mark(doc_start);
                 doc_line = f.line_at(doc_start);
+                const bool junk = c != '{' && c != '[' && (c < '0' || c > '9');
+                if (!junk) {
+                    flush_skipped();
+                }
                 if (c == '{') {
                     // A document that begins on the line where the previous one ended is a
                     // concatenated object ("}{"): number it by record, not by line.
@@ -519,13 +771,22 @@ public:
                     size_t s;
                     size_t e;
                     f.frame_line(s, e);
+                    if (after_damage_) {
+                        // The rest of a damaged pretty-printed document: one record for all.
+                        if (skipped_lines_++ == 0) {
+                            first_skipped_ = doc_line;
+                        }
+                        continue;
+                    }
                     emit_error(Where{doc_line, true}, "not JSON",
                                std::string_view(f.data() + s, e - s));
                     continue;
                 }
                 last_doc_end_line = f.line_at(f.pos());
             } catch (const FrameError& err) {
+                flush_skipped();
                 emit_error(Where{f.line_at(f.pos()), true}, err.reason, {});
+                after_damage_ = true;
                 try {
                     f.skip_line();
                 } catch (const FrameError&) {
@@ -534,10 +795,22 @@ public:
                 last_doc_end_line = 0;
             }
         }
+        flush_skipped();
     }
 
 private:
     enum class ArrayKind { kEvents, kSkip };
+
+    void flush_skipped() {
+        if (skipped_lines_ > 0) {
+            emit_error(Where{first_skipped_, true},
+                       std::to_string(skipped_lines_) +
+                           " lines skipped: they continue a damaged JSON document",
+                       {});
+        }
+        skipped_lines_ = 0;
+        after_damage_ = false;
+    }
 
     void emit_error(Where w, std::string_view reason, std::string_view excerpt) {
         sink_.emit(make_error_record(w.position, w.by_line, reason, excerpt));
@@ -741,13 +1014,15 @@ private:
             emit_error(w, "expected a JSON object (a CloudTrail event)", std::string_view(p, len));
             return;
         }
+        const TopFields top(obj);
         if (depth < 2) {
             // lookup-events (CloudTrailEvent) and CloudWatch/filter-log-events (message)
             // carry the event as a JSON string.
             std::string_view inner;
-            bool wrapped = obj["CloudTrailEvent"].get(inner) == simdjson::SUCCESS;
-            if (!wrapped && !has_member(obj, "eventVersion") &&
-                obj["message"].get(inner) == simdjson::SUCCESS) {
+            bool wrapped = top.has[kCloudTrailEvent] &&
+                           top.value[kCloudTrailEvent].get(inner) == simdjson::SUCCESS;
+            if (!wrapped && !top.has[kEventVersion] && top.has[kMessage] &&
+                top.value[kMessage].get(inner) == simdjson::SUCCESS) {
                 wrapped = true;
             }
             if (wrapped) {
@@ -769,19 +1044,18 @@ private:
                 return;
             }
         }
-        if (has_member(obj, "digestStartTime") || has_member(obj, "digestEndTime")) {
+        if (top.has[kDigestStartTime] || top.has[kDigestEndTime]) {
             emit_digest(obj, p, len, w);
             return;
         }
-        if (!has_member(obj, "eventVersion") && !has_member(obj, "eventTime") &&
-            !has_member(obj, "eventName") && !has_member(obj, "eventSource") &&
-            !has_member(obj, "eventID")) {
+        if (!top.has[kEventVersion] && !top.has[kEventTime] && !top.has[kEventName] &&
+            !top.has[kEventSource] && !top.has[kEventId]) {
             emit_error(
                 w, "JSON object is not a CloudTrail event (no eventVersion/eventTime/eventName)",
                 std::string_view(p, len));
             return;
         }
-        emit_event(obj, p, len, w, repaired);
+        emit_event(top, p, len, w, repaired);
     }
 
     // The original JSON text with insignificant whitespace removed.
@@ -806,26 +1080,26 @@ private:
         related_users_.push_back(u);
     }
 
-    void emit_event(const object& ev, const char* p, size_t len, Where w, bool repaired) {
+    void emit_event(const TopFields& ev, const char* p, size_t len, Where w, bool repaired) {
         Record& r = rec_;
         r.clear();
         r.dataset = "aws.cloudtrail";
         r.position = w.position;
         r.by_line = w.by_line;
-        if (auto ts = aws::normalize_iso8601(member_str(ev, "eventTime"))) {
+        if (auto ts = aws::normalize_iso8601(ev.str(kEventTime))) {
             r.timestamp = std::move(*ts);
         }
-        r.id = member_str(ev, "eventID");
+        r.id = ev.str(kEventId);
 
         // event.*
-        const std::string_view action = member_str(ev, "eventName");
-        const std::string_view provider = member_str(ev, "eventSource");
-        const std::string_view error_code = member_str(ev, "errorCode");
-        const std::string_view error_message = member_str(ev, "errorMessage");
+        const std::string_view action = ev.str(kEventName);
+        const std::string_view provider = ev.str(kEventSource);
+        const std::string_view error_code = ev.str(kErrorCode);
+        const std::string_view error_message = ev.str(kErrorMessage);
         std::string outcome =
             (!error_code.empty() || !error_message.empty()) ? "failure" : "success";
         object response;
-        const bool has_response = ev["responseElements"].get(response) == simdjson::SUCCESS;
+        const bool has_response = ev.obj(kResponseElements, response);
         if (action == "ConsoleLogin" && has_response) {
             const std::string_view cl = member_str(response, "ConsoleLogin");
             if (!cl.empty()) {
@@ -838,7 +1112,7 @@ private:
             }
         }
         {
-            JsonWriter e(r.event_fields);
+            FastWriter e(r.event_fields);
             e.resume_object(false);
             if (!action.empty()) {
                 e.str("action", action);
@@ -857,7 +1131,7 @@ private:
 
         // Identity.
         object ui;
-        const bool has_ui = ev["userIdentity"].get(ui) == simdjson::SUCCESS;
+        const bool has_ui = ev.obj(kUserIdentity, ui);
         std::string_view ui_type;
         std::string_view user_name;
         std::string_view user_id;
@@ -893,8 +1167,10 @@ private:
                     user_email = session;
                 }
             } else if (ui_type == "IdentityCenterUser") {
-                const std::string_view icu =
-                    str_or_empty(ev.at_pointer("/additionalEventData/UserName"));
+                object extra;
+                const std::string_view icu = ev.obj(kAdditionalEventData, extra)
+                                                 ? member_str(extra, "UserName")
+                                                 : std::string_view();
                 if (!icu.empty()) {
                     if (user_name.empty()) {
                         user_name = icu;
@@ -907,10 +1183,10 @@ private:
             }
         }
         if (account.empty()) {
-            account = member_str(ev, "recipientAccountId");
+            account = ev.str(kRecipientAccountId);
         }
         object request;
-        const bool has_request = ev["requestParameters"].get(request) == simdjson::SUCCESS;
+        const bool has_request = ev.obj(kRequestParameters, request);
         std::string_view target_name;
         std::string_view changes_name;
         std::string_view group_name;
@@ -928,12 +1204,12 @@ private:
             group_id = str_or_empty(response.at_pointer("/group/groupId"));
         }
 
-        const std::string_view region = member_str(ev, "awsRegion");
-        const std::string_view source_address = member_str(ev, "sourceIPAddress");
+        const std::string_view region = ev.str(kAwsRegion);
+        const std::string_view source_address = ev.str(kSourceIp);
         const bool source_is_ip = aws::is_ip(source_address);
-        const std::string_view agent = member_str(ev, "userAgent");
+        const std::string_view agent = ev.str(kUserAgent);
 
-        JsonWriter b(r.body);
+        FastWriter b(r.body);
         b.resume_object(false);
         b.begin_object("aws").raw("cloudtrail", minified(p, len)).end_object();
         b.begin_object("cloud").str("provider", "aws");
@@ -1010,7 +1286,7 @@ private:
             b.begin_object("user_agent").str("original", agent).end_object();
         }
         object tls;
-        if (ev["tlsDetails"].get(tls) == simdjson::SUCCESS) {
+        if (ev.obj(kTlsDetails, tls)) {
             const std::string_view version = member_str(tls, "tlsVersion");
             const std::string_view cipher = member_str(tls, "cipherSuite");
             const std::string_view host = member_str(tls, "clientProvidedHostHeader");
@@ -1104,6 +1380,9 @@ private:
     std::string numbers_;
     std::vector<std::string_view> related_users_;
     uint64_t record_index_ = 0;
+    bool after_damage_ = false;  // a document broke; its leftover lines are not news
+    uint64_t skipped_lines_ = 0;
+    uint64_t first_skipped_ = 0;
 };
 
 // ---- detection -------------------------------------------------------------------------

@@ -246,6 +246,15 @@ TEST_CASE("cloudtrail: broken input gives error records and parsing goes on", "[
     CHECK(lines[1]["event"]["dataset"] == "evidenced.error");
     CHECK(lines[1]["evidence"]["line"] == 2);
     CHECK(lines[2]["evidence"]["line"] == 4);
+    // A truncated pretty-printed array: one error for the cut, one for the leftover lines.
+    const auto cut = parse_str(
+        "[\n  {\n    \"eventVersion\": \"1.08\",\n    \"eventName\": \"a\"\n  },\n"
+        "  {\n    \"eventVersion\": \"1.08\",\n    \"userIdentity\": {\n"
+        "      \"type\": \"IAMUser\"\n");
+    REQUIRE(cut.size() == 3);
+    CHECK(cut[0]["event"]["dataset"] == "aws.cloudtrail");
+    CHECK(cut[1]["error"]["message"] == "file ends inside a JSON value (truncated?)");
+    CHECK(cut[2]["error"]["message"] == "3 lines skipped: they continue a damaged JSON document");
     CHECK(parse_str("").empty());
     CHECK(parse_str("{\"Records\":[]}").empty());
 }
