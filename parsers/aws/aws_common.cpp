@@ -112,9 +112,36 @@ std::optional<std::string> account_from_path(std::string_view path) {
     return std::nullopt;
 }
 
+bool parse_ipv4(std::string_view s, unsigned char out[4]) {
+    size_t i = 0;
+    for (int part = 0; part < 4; ++part) {
+        if (part > 0) {
+            if (i >= s.size() || s[i] != '.') {
+                return false;
+            }
+            ++i;
+        }
+        const size_t start = i;
+        unsigned v = 0;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < 3) {
+            v = v * 10 + static_cast<unsigned>(s[i] - '0');
+            ++i;
+        }
+        if (i == start || v > 255 || (i - start > 1 && s[start] == '0')) {
+            return false;
+        }
+        out[part] = static_cast<unsigned char>(v);
+    }
+    return i == s.size();
+}
+
 bool is_ip(std::string_view s) {
     if (s.empty() || s.size() > 45) {
         return false;
+    }
+    if (s.find(':') == std::string_view::npos) {
+        unsigned char v4[4];
+        return parse_ipv4(s, v4);
     }
     char buf[64];
     std::memcpy(buf, s.data(), s.size());

@@ -401,118 +401,6 @@ private:
     bool at_start_ = true;
 };
 
-// JsonWriter's subset for the event hot path.  Keys are this file's ASCII literals and
-// values come out of simdjson, which has validated their UTF-8 already, so only '"', '\\'
-// and control characters need work; the common string is copied in one append.
-class FastWriter {
-public:
-    explicit FastWriter(std::string& out) : out_(out) {}
-
-    FastWriter& resume_object(bool has_members) {
-        nonempty_[++depth_] = has_members;
-        return *this;
-    }
-    FastWriter& begin_object(std::string_view k) {
-        key(k);
-        out_.push_back('{');
-        nonempty_[++depth_] = false;
-        return *this;
-    }
-    FastWriter& end_object() {
-        out_.push_back('}');
-        --depth_;
-        return *this;
-    }
-    FastWriter& begin_array(std::string_view k) {
-        key(k);
-        out_.push_back('[');
-        nonempty_[++depth_] = false;
-        return *this;
-    }
-    FastWriter& end_array() {
-        out_.push_back(']');
-        --depth_;
-        return *this;
-    }
-    FastWriter& str(std::string_view k, std::string_view v) {
-        key(k);
-        append_escaped(v);
-        return *this;
-    }
-    FastWriter& raw(std::string_view k, std::string_view v) {
-        key(k);
-        out_.append(v);
-        return *this;
-    }
-    FastWriter& boolean(std::string_view k, bool v) {
-        key(k);
-        out_.append(v ? "true" : "false");
-        return *this;
-    }
-    FastWriter& value_str(std::string_view v) {
-        comma();
-        append_escaped(v);
-        return *this;
-    }
-
-private:
-    void comma() {
-        if (nonempty_[depth_]) {
-            out_.push_back(',');
-        }
-        nonempty_[depth_] = true;
-    }
-    void key(std::string_view k) {
-        comma();
-        out_.push_back('"');
-        out_.append(k);
-        out_.append("\":", 2);
-    }
-    void append_escaped(std::string_view v) {
-        static constexpr char kHex[] = "0123456789abcdef";
-        out_.push_back('"');
-        size_t i = 0;
-        while (i < v.size()) {
-            size_t j = i;
-            while (j < v.size() && !kEscape[static_cast<unsigned char>(v[j])]) {
-                ++j;
-            }
-            out_.append(v.data() + i, j - i);
-            if (j == v.size()) {
-                break;
-            }
-            const auto c = static_cast<unsigned char>(v[j]);
-            switch (c) {
-                case '"': out_.append("\\\""); break;
-                case '\\': out_.append("\\\\"); break;
-                case '\n': out_.append("\\n"); break;
-                case '\r': out_.append("\\r"); break;
-                case '\t': out_.append("\\t"); break;
-                default:
-                    out_.append("\\u00");
-                    out_.push_back(kHex[c >> 4]);
-                    out_.push_back(kHex[c & 0xF]);
-            }
-            i = j + 1;
-        }
-        out_.push_back('"');
-    }
-
-    static constexpr std::array<bool, 256> kEscape = [] {
-        std::array<bool, 256> t{};
-        for (int c = 0; c < 0x20; ++c) {
-            t[static_cast<size_t>(c)] = true;
-        }
-        t['"'] = true;
-        t['\\'] = true;
-        return t;
-    }();
-
-    std::string& out_;
-    std::array<bool, 16> nonempty_{};
-    size_t depth_ = 0;
-};
-
 // Where a value sits in the file, for evidence.line / evidence.record.
 struct Where {
     uint64_t position;
@@ -1112,7 +1000,7 @@ private:
             }
         }
         {
-            FastWriter e(r.event_fields);
+            aws::FastWriter e(r.event_fields, true);
             e.resume_object(false);
             if (!action.empty()) {
                 e.str("action", action);
@@ -1209,7 +1097,7 @@ private:
         const bool source_is_ip = aws::is_ip(source_address);
         const std::string_view agent = ev.str(kUserAgent);
 
-        FastWriter b(r.body);
+        aws::FastWriter b(r.body, true);
         b.resume_object(false);
         b.begin_object("aws").raw("cloudtrail", minified(p, len)).end_object();
         b.begin_object("cloud").str("provider", "aws");

@@ -48,7 +48,7 @@ std::optional<std::string> community_id(std::string_view src_ip,
         if (ip.find(':') != std::string_view::npos) {
             return ::inet_pton(AF_INET6, buf, out) == 1 ? 16 : 0;
         }
-        return ::inet_pton(AF_INET, buf, out) == 1 ? 4 : 0;
+        return aws::parse_ipv4(ip, out) ? 4 : 0;
     };
     unsigned char s[16];
     unsigned char d[16];
@@ -84,8 +84,14 @@ std::optional<std::string> community_id(std::string_view src_ip,
         msg[n++] = static_cast<unsigned char>(pb >> 8);
         msg[n++] = static_cast<unsigned char>(pb & 0xFF);
     }
-    unsigned char digest[SHA_DIGEST_LENGTH];
-    SHA1(msg, n, digest);
+    // Fetch the digest once: OpenSSL 3's one-shot SHA1() looks the algorithm up every call.
+    static EVP_MD* const kSha1 = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int dlen = 0;
+    if (kSha1 == nullptr || EVP_Digest(msg, n, digest, &dlen, kSha1, nullptr) != 1 ||
+        dlen != SHA_DIGEST_LENGTH) {
+        return std::nullopt;
+    }
     unsigned char b64[64];
     const int k = EVP_EncodeBlock(b64, digest, SHA_DIGEST_LENGTH);
     return "1:" + std::string(reinterpret_cast<const char*>(b64), static_cast<size_t>(k));
@@ -596,7 +602,7 @@ private:
             r.timestamp = epoch_to_iso(*end_v);
         }
         {
-            JsonWriter e(r.event_fields);
+            aws::FastWriter e(r.event_fields);
             e.resume_object(false);
             if (!action.empty()) {
                 e.str("action", action);
@@ -619,7 +625,7 @@ private:
             }
         }
 
-        JsonWriter b(r.body);
+        aws::FastWriter b(r.body);
         b.resume_object(false);
         b.begin_object("aws").begin_object("vpcflow");
         for (size_t i = 0; i < f.columns.size(); ++i) {
@@ -678,13 +684,13 @@ private:
                 b.str("address", src).str("ip", src);
             }
             if (sport) {
-                b.unum("port", *sport);
+                b.num("port", *sport);
             }
             if (packets) {
-                b.unum("packets", *packets);
+                b.num("packets", *packets);
             }
             if (bytes) {
-                b.unum("bytes", *bytes);
+                b.num("bytes", *bytes);
             }
             b.end_object();
         }
@@ -694,7 +700,7 @@ private:
                 b.str("address", dst).str("ip", dst);
             }
             if (dport) {
-                b.unum("port", *dport);
+                b.num("port", *dport);
             }
             b.end_object();
         }
@@ -711,10 +717,10 @@ private:
         if (bytes || packets || proto_v || !src.empty() || !direction.empty()) {
             b.begin_object("network");
             if (bytes) {
-                b.unum("bytes", *bytes);
+                b.num("bytes", *bytes);
             }
             if (packets) {
-                b.unum("packets", *packets);
+                b.num("packets", *packets);
             }
             if (proto_v) {
                 b.str("iana_number", proto);
