@@ -51,7 +51,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     ctx.incident = "IR-FUZZ";
     ctx.host = "fuzz-host";
     ctx.source = "linux-commands";
-    ctx.file = "evidence/IR-FUZZ/fuzz-host/linux-commands/" + path;
+    const std::string file = "evidence/IR-FUZZ/fuzz-host/linux-commands/" + path;
+    ctx.file = file;
     ctx.member = path;
     ctx.upload_sha256 = "0000000000000000000000000000000000000000000000000000000000000000";
     ctx.collection_time = "2026-11-01T12:00:00.000Z";
