@@ -1,5 +1,4 @@
 // evidenced: argv → settings → one of the subcommands.  Exit codes are DESIGN.md's.
-#include <clocale>
 #include <cstdio>
 #include <iostream>
 
@@ -64,8 +63,22 @@ int run_ingest(const Command& cmd, const evidenced::settings::Settings& s) {
                         static_cast<unsigned long long>(r.refused),
                         static_cast<unsigned long long>(r.records),
                         r.reason.empty() ? "" : "\treason=", r.reason.c_str());
-            if (r.needs_look() && rc == app::kExitOk) {
-                rc = app::kExitAttention;
+            if (r.needs_look()) {
+                // Exit 3 always comes with a line on stderr saying why (details: the ledger).
+                std::string why = r.reason;
+                if (r.refused > 0) {
+                    why += (why.empty() ? "" : "; ") + std::to_string(r.refused) +
+                           " member(s) refused (see the warnings above and the ledger)";
+                }
+                if (r.error_records > 0) {
+                    why += (why.empty() ? "" : "; ") + std::to_string(r.error_records) +
+                           " evidenced.error record(s) written";
+                }
+                std::fprintf(stderr, "evidenced: %s: %s: %s\n", f.c_str(),
+                             pipeline::to_string(r.outcome), why.c_str());
+                if (rc == app::kExitOk) {
+                    rc = app::kExitAttention;
+                }
             }
         } catch (const std::exception& e) {
             std::fprintf(stderr, "evidenced: %s: %s\n", f.c_str(), e.what());
@@ -78,7 +91,7 @@ int run_ingest(const Command& cmd, const evidenced::settings::Settings& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::setlocale(LC_CTYPE, "C.UTF-8");
+    // No setlocale(): the "C" locale keeps archive member names byte-exact (unpack.cpp).
     ::umask(027);
     Command cmd;
     try {

@@ -484,8 +484,8 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
             Impl::CommitLock lock(im);
             im.custody->append(std::move(e));
         }
-        spdlog::info("Upload is a duplicate. incident={} upload={} sha256={}", incident, name,
-                     result.sha256);
+        spdlog::debug("Upload is a duplicate. incident={} upload={} sha256={}", incident, name,
+                      result.sha256);
         return result;
     }
 
@@ -521,8 +521,14 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
             }
         }
         kept = im.custody->keep_original(work.get(), "original", result.sha256, safe);
-        ::unlink(req.path.c_str());
+        // The claimed file stays until the ledger line is written: a crash before that
+        // leaves a claim the daemon simply resumes.
     }
+    auto release_claim = [&] {
+        if (!req.copy_original) {
+            ::unlink(req.path.c_str());
+        }
+    };
 
     // 4. Unpack into work/.
     UniqueFd orig(open_path_beneath(im.root.get(), kept, false));
@@ -550,6 +556,7 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
             Impl::CommitLock lock(im);
             im.custody->append(std::move(e));
         }
+        release_claim();
         spdlog::warn("Upload quarantined. incident={} upload={} reason={}", incident, name,
                      ur.unreadable_reason);
         return result;
@@ -730,7 +737,8 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
         Impl::CommitLock lock(im);
         im.segments->commit(id, incident, spools, [&] { im.custody->append(e); });
     }
-    spdlog::info(
+    release_claim();
+    spdlog::debug(
         "Upload ingested. incident={} host={} upload={} outcome={} members={} refused={} "
         "records={} bytes_out={}{}",
         incident, result.host, name, to_string(result.outcome), result.members, result.refused,

@@ -16,12 +16,20 @@ namespace evidenced::store {
 Tree::Tree(int root_fd, gid_t group) : root_fd_(root_fd), group_(group) {}
 
 void Tree::set_policy(int fd, bool directory) const {
-    if (group_ != static_cast<gid_t>(-1)) {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        throw_errno("stat for mode");
+    }
+    // Skip the chown when a setgid folder already gave the group: a hardened unit may not
+    // be allowed to chown at all.
+    if (group_ != static_cast<gid_t>(-1) && st.st_gid != group_) {
         if (::fchown(fd, static_cast<uid_t>(-1), group_) != 0) {
             throw_errno("set group");
         }
     }
-    if (::fchmod(fd, directory ? 0750 : 0440) != 0) {
+    // Directories keep a setgid bit they inherited, so the group flows down the tree.
+    const mode_t want = directory ? (0750 | (st.st_mode & S_ISGID)) : 0440;
+    if ((st.st_mode & 07777) != want && ::fchmod(fd, want) != 0) {
         throw_errno("set mode");
     }
 }

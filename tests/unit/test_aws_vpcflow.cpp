@@ -77,7 +77,8 @@ TEST_CASE("vpcflow detect", "[aws][vpcflow]") {
 
 TEST_CASE("vpcflow infer_host", "[aws][vpcflow]") {
     FileProbe p;
-    p.head = kHeader + kLine;
+    const std::string head = kHeader + kLine;  // FileProbe::head is a view: keep it alive
+    p.head = head;
     p.size = p.head.size();
     p.path = "AWSLogs/111122223333/vpcflowlogs/us-east-1/2023/07/10/x.log";
     CHECK(vpc().infer_host(p) == "aws-111122223333");
