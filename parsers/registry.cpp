@@ -31,10 +31,17 @@ const Parser& linux_ps_parser();
 const Parser& linux_netstat_parser();
 const Parser& linux_ss_parser();
 const Parser& linux_proc_exe_parser();
+// Linux A2
+const Parser& linux_lsof_parser();
+const Parser& linux_last_parser();
+const Parser& linux_lastlog_parser();
+const Parser& linux_w_parser();
+const Parser& linux_who_parser();
+const Parser& linux_sections_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
-    static const std::array<const Parser*, 24> kTable = {
+    static const std::array<const Parser*, 30> kTable = {
         &aws_cloudtrail_parser(),
         &aws_vpcflow_parser(),
         &linux_ps_parser(),
@@ -58,6 +65,12 @@ std::span<const Parser* const> all() {
         &linux_iptables_parser(),
         &linux_lsmod_parser(),
         &linux_dpkg_parser(),
+        &linux_lsof_parser(),
+        &linux_last_parser(),
+        &linux_lastlog_parser(),
+        &linux_w_parser(),
+        &linux_who_parser(),
+        &linux_sections_parser(),
         &text_lines_parser(),
     };
     return kTable;
