@@ -14,5 +14,7 @@ function(evidenced_target_flags target)
   endif()
   if(EVIDENCED_FUZZ)
     target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
+    # Whatever links instrumented code needs the coverage runtime too.
+    target_link_options(${target} PUBLIC -fsanitize=fuzzer-no-link)
   endif()
 endfunction()

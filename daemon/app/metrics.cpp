@@ -307,8 +307,7 @@ private:
 }  // namespace
 
 MetricsServer::MetricsServer(asio::io_context& io, const Metrics& metrics)
-    : io_(io),
-      metrics_(metrics),
+    : metrics_(metrics),
       state_(std::make_shared<State>(io)),
       healthy_(std::make_shared<std::atomic<bool>>(true)) {}
 

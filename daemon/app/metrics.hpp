@@ -96,7 +96,6 @@ private:
     struct State;
     void accept();
 
-    boost::asio::io_context& io_;
     const Metrics& metrics_;
     std::shared_ptr<State> state_;
     std::shared_ptr<std::atomic<bool>> healthy_;

@@ -144,7 +144,7 @@ constexpr std::array<bool, 256> make_class(std::string_view members) {
     }
     return t;
 }
-constexpr std::array<bool, 256> kInString = make_class("\"\\");
+[[maybe_unused]] constexpr std::array<bool, 256> kInString = make_class("\"\\");
 constexpr std::array<bool, 256> kStructural = make_class("\"{}[]");
 
 // Streams the input through a bounded buffer and frames JSON values (objects, arrays,

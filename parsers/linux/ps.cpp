@@ -480,8 +480,6 @@ public:
                 }
             }
             size_t consumed = 0;
-            std::string_view started_raw;
-            std::string_view comm_raw;
             bool ok = true;
             values.assign(cols.size(), std::string_view{});
             for (size_t c = 0; c < ntok_cols; ++c) {
