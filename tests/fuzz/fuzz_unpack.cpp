@@ -43,8 +43,8 @@ int work_dir() {
             std::perror("open work dir");
             std::abort();
         }
-        // The directory is removed when the process exits; its fd keeps it usable.
-        rmdir(tmpl);
+        // Kept for the whole run (a removed directory takes no new files); emptied after
+        // each input.
         return d;
     }();
     return fd;
