@@ -1,5 +1,6 @@
 #include "daemon/common/json_writer.hpp"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 
@@ -39,6 +40,16 @@ size_t utf8_len(std::string_view s, size_t i) {
     return 0;
 }
 
+// Bytes that end a plain run: control characters, '"', '\\' and every non-ASCII byte
+// (validated as UTF-8 separately).  A table keeps the hot loop to one load per byte.
+constexpr auto kNeedsWork = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+        t[static_cast<size_t>(c)] = c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
+    }
+    return t;
+}();
+
 }  // namespace
 
 void json_append_string(std::string& out, std::string_view s) {
@@ -48,11 +59,7 @@ void json_append_string(std::string& out, std::string_view s) {
     while (i < s.size()) {
         // Copy the longest run that needs no escaping in one go.
         size_t j = i;
-        while (j < s.size()) {
-            const auto c = static_cast<unsigned char>(s[j]);
-            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) {
-                break;
-            }
+        while (j < s.size() && !kNeedsWork[static_cast<unsigned char>(s[j])]) {
             ++j;
         }
         out.append(s.data() + i, j - i);
