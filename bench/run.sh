@@ -131,6 +131,15 @@ print("\n".join(out))' "$parser_mib"
     mapfile -t vpc < <(pick '*vpcflowlogs*' '*.log.gz')
     vpc_bytes=${vpc[0]}
     vpc=("${vpc[@]:1}")
+    ecs_jq='.Records[] | {"@timestamp": .eventTime, "event": {"id": .eventID, "action": .eventName,
+        "provider": .eventSource, "outcome": (if .errorCode then "failure" else "success" end)},
+        "source": {"ip": .sourceIPAddress}, "user_agent": {"original": .userAgent},
+        "cloud": {"region": .awsRegion, "account": {"id": .recipientAccountId}},
+        "user": {"name": .userIdentity.userName, "id": .userIdentity.principalId},
+        "aws": {"cloudtrail": {"request_id": .requestID, "event_type": .eventType,
+        "user_identity": {"type": .userIdentity.type, "arn": .userIdentity.arn,
+        "access_key_id": .userIdentity.accessKeyId}}}}'
+
     echo "== CloudTrail (${#ct[@]} files, $((ct_bytes / 1048576)) MiB)"
     # HOOK(cloudtrail): evidenced row; compares record counts with jq's below.
     fresh
