@@ -75,7 +75,7 @@ measure() {
     local secs rss
     read -r secs rss < <(tail -n 1 "$tf")
     printf '%s\t%s\t%s\t%s\n' "$name" "$secs" \
-        "$(python3 -c "import sys; s=float(sys.argv[2]); print(f'{int(sys.argv[1])/1e6/max(s,0.01):.0f}')" "$nbytes" "$secs")" \
+        "$(python3 -c "import sys; s=float(sys.argv[2]); v=int(sys.argv[1])/1e6/max(s,0.01); print(f'{v:.0f}' if v >= 10 else f'{v:.1f}')" "$nbytes" "$secs")" \
         "$((rss / 1024))" >>"$results"
     printf '  %-58s %7ss  %5s MiB RSS\n' "$name" "$secs" "$((rss / 1024))"
 }
@@ -171,9 +171,10 @@ print("\n".join(out))' "$parser_mib"
     ps_file=$host_dir/live_response/process/ps_auxwww.txt
     ns_file=$host_dir/live_response/network/netstat_-anp.txt
     lx_bytes=$(du -cb "$host_dir/live_response" | tail -n 1 | cut -f1)
-    (cd "$host_dir/.." && tar -cf "$work/uac-host.tar" "$(basename "$host_dir")")
+    # the command outputs only (the logs are other parsers' rows), under the UAC name
+    (cd "$host_dir/.." && tar -cf "$work/uac-host.tar" "$(basename "$host_dir")/live_response")
     fresh
-    measure "evidenced ingest (one UAC host tar, parse on)" "$lx_bytes" \
+    measure "evidenced ingest (UAC live_response tar, parse on)" "$lx_bytes" \
         "$bin" ingest --root "$out/ev" --incident BENCH "$work/uac-host.tar"
     measure "jc --ps (ps auxwww)" "$(stat -c %s "$ps_file")" \
         bash -c 'jc --ps <"$1" >"$0"' "$out/jc-ps.json" "$ps_file"
