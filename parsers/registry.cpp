@@ -42,36 +42,16 @@ const Parser& linux_sections_parser();
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
     static const std::array<const Parser*, 30> kTable = {
-        &aws_cloudtrail_parser(),
-        &aws_vpcflow_parser(),
-        &linux_ps_parser(),
-        &linux_netstat_parser(),
-        &linux_ss_parser(),
-        &linux_proc_exe_parser(),
-        &linux_crontab_parser(),
-        &linux_passwd_parser(),
-        &linux_group_parser(),
-        &linux_ip_addr_parser(),
-        &linux_ip_route_parser(),
-        &linux_arp_parser(),
-        &linux_systemctl_parser(),
-        &linux_mount_parser(),
-        &linux_df_parser(),
-        &linux_uname_parser(),
-        &linux_hostname_parser(),
-        &linux_date_parser(),
-        &linux_uptime_parser(),
-        &linux_history_parser(),
-        &linux_iptables_parser(),
-        &linux_lsmod_parser(),
-        &linux_dpkg_parser(),
-        &linux_lsof_parser(),
-        &linux_last_parser(),
-        &linux_lastlog_parser(),
-        &linux_w_parser(),
-        &linux_who_parser(),
-        &linux_sections_parser(),
-        &text_lines_parser(),
+        &aws_cloudtrail_parser(),  &aws_vpcflow_parser(),    &linux_ps_parser(),
+        &linux_netstat_parser(),   &linux_ss_parser(),       &linux_proc_exe_parser(),
+        &linux_crontab_parser(),   &linux_passwd_parser(),   &linux_group_parser(),
+        &linux_ip_addr_parser(),   &linux_ip_route_parser(), &linux_arp_parser(),
+        &linux_systemctl_parser(), &linux_mount_parser(),    &linux_df_parser(),
+        &linux_uname_parser(),     &linux_hostname_parser(), &linux_date_parser(),
+        &linux_uptime_parser(),    &linux_history_parser(),  &linux_iptables_parser(),
+        &linux_lsmod_parser(),     &linux_dpkg_parser(),     &linux_lsof_parser(),
+        &linux_last_parser(),      &linux_lastlog_parser(),  &linux_w_parser(),
+        &linux_who_parser(),       &linux_sections_parser(), &text_lines_parser(),
     };
     return kTable;
 }
@@ -86,9 +66,16 @@ const Parser* find(std::string_view name) {
 }
 
 Choice choose(const FileProbe& probe) {
+    // Command outputs announce themselves in their first lines: their detectors see 16 KiB,
+    // which keeps detection cheap on large JSON members (a dozen parsers clean the text).
+    // The multi-command splitter looks further, for its second section.
+    constexpr size_t kCommandProbe = 16 * 1024;
+    FileProbe short_probe = probe;
+    short_probe.head = probe.head.substr(0, kCommandProbe);
     Choice best;
     for (const Parser* p : all()) {
-        const int c = p->detect(probe);
+        const bool short_view = p->source() == "linux-commands" && p->name() != "linux.sections";
+        const int c = p->detect(short_view ? short_probe : probe);
         if (c > best.confidence) {
             best = {p, c};
         }

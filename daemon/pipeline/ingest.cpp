@@ -60,6 +60,18 @@ std::string random_id() {
     return s;
 }
 
+// The probe bytes of a staged member (read back: members do not keep them in memory, so
+// memory does not grow with the number of members).
+std::string read_head(int work_fd, const std::string& name) {
+    std::string head(parsers::kProbeBytes, '\0');
+    UniqueFd f(::openat(work_fd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (!f) {
+        throw_errno("open staged member " + name);
+    }
+    head.resize(pread_full(f.get(), head.data(), head.size(), 0));
+    return head;
+}
+
 std::string basename_of(const std::string& p) {
     const size_t slash = p.find_last_of('/');
     return slash == std::string::npos ? p : p.substr(slash + 1);
@@ -575,12 +587,13 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
         if (m.work_name.empty()) {
             continue;
         }
-        const parsers::FileProbe probe{m.stored_path, m.head, m.size};
+        const std::string head = read_head(work.get(), m.work_name);
+        const parsers::FileProbe probe{m.stored_path, head, m.size};
         const parsers::Choice c = m.raw_container ? parsers::Choice{} : parsers::choose(probe);
         routed[i].parser = c.parser;
         routed[i].parser_name = c.parser != nullptr ? std::string(c.parser->name()) : "";
         if (!log_host && c.parser != nullptr && c.parser->name() == "text.lines") {
-            log_host = syslog_host(m.head);
+            log_host = syslog_host(head);
         }
         if (!upload_host) {
             const size_t slash = m.path.find('/');
@@ -619,7 +632,8 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
         if (m.work_name.empty()) {
             continue;
         }
-        const parsers::FileProbe probe{m.stored_path, m.head, m.size};
+        const std::string head = read_head(work.get(), m.work_name);
+        const parsers::FileProbe probe{m.stored_path, head, m.size};
         std::optional<std::string> host = explicit_host;
         if (!host && r.parser != nullptr) {
             host = r.parser->infer_host(probe);

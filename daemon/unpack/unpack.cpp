@@ -2,11 +2,16 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <future>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <stdexcept>
+#include <thread>
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -33,8 +38,8 @@ constexpr size_t kHead = parsers::kProbeBytes;
 constexpr uint64_t kFreeCheckEvery = 64ULL << 20;
 // gzip members up to these sizes are inflated in one call by libdeflate (about 2.5x zlib's
 // speed here); larger or odd ones (multi-member, size lies) stream through libarchive.
-constexpr size_t kFastMaxCompressed = 8 << 20;
-constexpr size_t kFastMaxInflated = 40 << 20;
+constexpr size_t kFastMaxCompressed = 4 << 20;
+constexpr size_t kFastMaxInflated = 24 << 20;
 
 // A member-level limit: refuse this member, go on with the others.
 struct MemberRefused : std::runtime_error {
@@ -52,8 +57,68 @@ struct ArchiveDeleter {
 };
 using ArchivePtr = std::unique_ptr<archive, ArchiveDeleter>;
 
+// Starts the kernel's writeback of staged files on a helper thread, so the one syncfs at
+// commit has little left to do and the unpacking thread never waits for the disk.
+class Flusher {
+public:
+    Flusher() : thread_([this] { run(); }) {}
+    ~Flusher() {
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            done_ = true;
+        }
+        cv_.notify_one();
+        thread_.join();
+        for (int fd : queue_) {
+            ::close(fd);
+        }
+    }
+    Flusher(const Flusher&) = delete;
+    Flusher& operator=(const Flusher&) = delete;
+
+    void push(int fd) {
+        const int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+        if (copy < 0) {
+            return;  // only an optimisation: syncfs at commit still makes it durable
+        }
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            if (queue_.size() >= 64) {
+                ::close(copy);
+                return;
+            }
+            queue_.push_back(copy);
+        }
+        cv_.notify_one();
+    }
+
+private:
+    void run() {
+        std::unique_lock<std::mutex> lock(mu_);
+        for (;;) {
+            cv_.wait(lock, [this] { return done_ || !queue_.empty(); });
+            if (queue_.empty()) {
+                return;
+            }
+            const int fd = queue_.front();
+            queue_.pop_front();
+            lock.unlock();
+            ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+            ::close(fd);
+            lock.lock();
+        }
+    }
+
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::deque<int> queue_;
+    bool done_ = false;
+    std::thread thread_;
+};
+
 // Per-upload state shared by every layer.
 struct Ctx {
+    Ctx(int dir, const UnpackOptions& o, UnpackResult& r) : work_dir(dir), opt(o), res(r) {}
     int work_dir;
     const UnpackOptions& opt;
     UnpackResult& res;
@@ -63,6 +128,7 @@ struct Ctx {
     uint64_t since_free_check = 0;
     // "container-key/sanitised path" → index in res.members, for in-archive hardlinks.
     std::map<std::string, size_t> staged_by_key;
+    Flusher flusher;
 
     std::string new_work_name(const char* prefix) {
         return prefix + std::to_string(next_work_id++);
@@ -75,6 +141,10 @@ public:
     virtual ~Source() = default;
     // Bytes read, 0 at end, -1 on error (error() says why).
     virtual ssize_t read(char* buf, size_t n) = 0;
+    // The remaining bytes when the whole stream is already in memory (no copy needed).
+    virtual const std::string_view* memory() {
+        return nullptr;
+    }
     const std::string& error() const {
         return error_;
     }
@@ -149,6 +219,9 @@ private:
 class MemorySource final : public Source {
 public:
     explicit MemorySource(std::string_view data) : data_(data) {}
+    const std::string_view* memory() override {
+        return &data_;
+    }
     ssize_t read(char* buf, size_t n) override {
         const size_t k = std::min(n, data_.size());
         std::memcpy(buf, data_.data(), k);
@@ -411,6 +484,11 @@ public:
                  bool top,
                  int64_t mtime,
                  int seek_fd) {
+        if (const std::string_view* mem = src.memory();
+            mem != nullptr && detect_magic(mem->substr(0, kHead)) == Magic::kPlain) {
+            stage_memory(*mem, display, dir, name, mtime);
+            return;
+        }
         std::string head;
         head.resize(kHead);
         size_t got = 0;
@@ -594,9 +672,6 @@ private:
                 charge(bytes, n, input_start, true);
                 write_all(fd.get(), buf.data(), n, "write staged member");
                 h.update(buf.data(), n);
-                if (m.head.size() < kHead) {
-                    m.head.append(buf.data(), std::min(n, kHead - m.head.size()));
-                }
             }
         } catch (const MemberRefused& e) {
             fd.reset();
@@ -615,9 +690,63 @@ private:
             m.note = "truncated: " + error;
             damaged(display, error);
         }
-        if (::fchmod(fd.get(), 0600) != 0) {
-            throw_errno("fchmod staged member");
+        start_writeback(fd.get());
+        ctx_.res.members.push_back(std::move(m));
+    }
+
+    // Starts writing the staged file to disk now, so the one syncfs at commit has little
+    // left to do (durability per upload without an fsync per member).
+    void start_writeback(int fd) {
+        ctx_.flusher.push(fd);
+    }
+
+    // Stages a stream already in memory (a gzip member inflated whole): no copy, and the
+    // hash runs on another core while the bytes are written.
+    void stage_memory(std::string_view all,
+                      const std::string& display,
+                      const std::vector<std::string>& dir,
+                      const std::string& name,
+                      int64_t mtime) {
+        const std::string work = ctx_.new_work_name("m");
+        UniqueFd fd(::openat(ctx_.work_dir, work.c_str(),
+                             O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600));
+        if (!fd) {
+            throw_errno("create staged member in work/");
         }
+        StagedMember m;
+        m.path = display;
+        m.stored_path = join(dir, name);
+        m.work_name = work;
+        m.mtime = mtime;
+        std::future<std::string> hashed = std::async(
+            all.size() >= (1u << 20) ? std::launch::async : std::launch::deferred, [all] {
+                Sha256 h;
+                h.update(all.data(), all.size());
+                return h.hex();
+            });
+        uint64_t bytes = 0;
+        try {
+            for (size_t off = 0; off < all.size();) {
+                const size_t n = std::min<size_t>(kBuf * 4, all.size() - off);
+                charge(bytes, n, ctx_.input_consumed, true);
+                write_all(fd.get(), all.data() + off, n, "write staged member");
+                off += n;
+            }
+        } catch (const MemberRefused& e) {
+            hashed.wait();
+            fd.reset();
+            ::unlinkat(ctx_.work_dir, work.c_str(), 0);
+            refuse(display, e.what());
+            return;
+        } catch (...) {
+            hashed.wait();
+            fd.reset();
+            ::unlinkat(ctx_.work_dir, work.c_str(), 0);
+            throw;
+        }
+        m.size = bytes;
+        m.sha256 = hashed.get();
+        start_writeback(fd.get());
         ctx_.res.members.push_back(std::move(m));
     }
 
@@ -655,16 +784,18 @@ private:
                                  (static_cast<size_t>(t[2]) << 16) |
                                  (static_cast<size_t>(t[3]) << 24);
             if (isize <= kFastMaxInflated) {
-                std::string out(isize, '\0');
+                // Uninitialised on purpose: libdeflate writes every byte it reports.
+                std::unique_ptr<char[]> out_buf(new char[std::max<size_t>(isize, 1)]);
+                char* const out_data = out_buf.get();
                 libdeflate_decompressor* d = libdeflate_alloc_decompressor();
                 size_t in_used = 0;
                 size_t out_len = 0;
-                const auto rc = libdeflate_gzip_decompress_ex(
-                    d, comp.data(), comp.size(), out.data(), out.size(), &in_used, &out_len);
+                const auto rc = libdeflate_gzip_decompress_ex(d, comp.data(), comp.size(), out_data,
+                                                              isize, &in_used, &out_len);
                 libdeflate_free_decompressor(d);
                 if (rc == LIBDEFLATE_SUCCESS && in_used == comp.size() && out_len == isize) {
                     comp = std::string();  // free the input before staging
-                    MemorySource inflated(out);
+                    MemorySource inflated(std::string_view(out_data, out_len));
                     process(inflated, display, dir, store::strip_compression_suffix(name),
                             depth + 1, top, mtime, -1);
                     return;
@@ -1097,7 +1228,7 @@ UnpackResult unpack_upload(int upload_fd,
     // converts pax/zip UTF-8 names and normalises them to NFC, merging NFC/NFD twins.
     // evidenced never calls setlocale(), so the process stays in "C".
     UnpackResult res;
-    Ctx ctx{work_dir, options, res, 0, 0, 0, 0, {}};
+    Ctx ctx{work_dir, options, res};
     Unpacker u(ctx);
     std::vector<std::string> dir;
     if (!path_prefix.empty()) {
