@@ -1,11 +1,14 @@
 #include "daemon/pipeline/ingest.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <exception>
 #include <map>
 #include <mutex>
 #include <random>
 #include <set>
+#include <thread>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -206,59 +209,137 @@ struct Ingestor::Impl {
 
     // Parses each job's stored file into one spool per source (in job order).  A stored
     // file that appears twice (same bytes deduplicated within one upload) is parsed once.
+    // Parses one job into the spool at `out_fd`; counts go to the given totals.
+    void parse_one(const ParseJob& job,
+                   int out_fd,
+                   const std::string& incident,
+                   const std::string& upload_sha,
+                   const parsers::UploadFacts& facts,
+                   uint64_t& records,
+                   uint64_t& errors,
+                   std::map<std::string, uint64_t>& by_dataset) const {
+        parsers::ParseContext ctx;
+        ctx.incident = incident;
+        ctx.host = job.host;
+        ctx.source = job.source;
+        ctx.file = job.stored;
+        ctx.member = job.member;
+        ctx.upload_sha256 = upload_sha;
+        ctx.collection_time = job.collection_time;
+        ctx.facts = &facts;
+        ctx.settings = &cfg;
+        SpoolSink sink(out_fd, ctx, records, errors, by_dataset);
+        UniqueFd ef(open_path_beneath(root.get(), job.stored, false));
+        if (!ef) {
+            throw_errno("open stored evidence " + job.stored);
+        }
+        parsers::FdInput fin(ef.get());
+        try {
+            job.parser->parse(fin, ctx, sink);
+        } catch (const std::exception& ex) {
+            sink.emit(parsers::make_error_record(
+                fin.line_number(), true,
+                "parser " + std::string(job.parser->name()) + " failed: " + ex.what()));
+        }
+        sink.flush();
+        *job.records = sink.member_records();
+    }
+
+    // Parses each job's stored file into one spool per source, in job order, using up to
+    // `workers` threads: each job renders into its own piece, and the pieces are joined in
+    // order, so the output does not depend on scheduling.  A stored file that appears twice
+    // (same bytes deduplicated within one upload) is parsed once.
     std::vector<output::Spool> parse_into_spools(int work_fd,
                                                  const std::string& work_rel,
-                                                 const std::vector<ParseJob>& jobs,
+                                                 const std::vector<ParseJob>& all_jobs,
                                                  const std::string& incident,
                                                  const std::string& upload_sha,
                                                  const parsers::UploadFacts& facts,
                                                  uint64_t& records,
                                                  uint64_t& errors,
                                                  std::map<std::string, uint64_t>& by_dataset) {
+        std::vector<const ParseJob*> jobs;
+        std::set<std::string> parsed;
+        for (const auto& job : all_jobs) {
+            if (parsed.insert(job.stored).second) {
+                jobs.push_back(&job);
+            }
+        }
+        struct Piece {
+            uint64_t records = 0;
+            uint64_t errors = 0;
+            std::map<std::string, uint64_t> by_dataset;
+        };
+        std::vector<Piece> pieces(jobs.size());
+        auto piece_name = [](size_t i) { return "piece-" + std::to_string(i) + ".jsonl"; };
+        std::atomic<size_t> next{0};
+        std::mutex err_mu;
+        std::exception_ptr failure;
+        auto worker = [&] {
+            for (size_t i; (i = next.fetch_add(1)) < jobs.size();) {
+                try {
+                    UniqueFd f(::openat(work_fd, piece_name(i).c_str(),
+                                        O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW,
+                                        0600));
+                    if (!f) {
+                        throw_errno("create spool piece");
+                    }
+                    parse_one(*jobs[i], f.get(), incident, upload_sha, facts, pieces[i].records,
+                              pieces[i].errors, pieces[i].by_dataset);
+                } catch (...) {
+                    std::lock_guard<std::mutex> lock(err_mu);
+                    if (!failure) {
+                        failure = std::current_exception();
+                    }
+                    next.store(jobs.size());
+                }
+            }
+        };
+        const size_t threads =
+            std::min<size_t>(std::max<uint64_t>(1, cfg.effective_workers()), jobs.size());
+        {
+            std::vector<std::jthread> pool;
+            for (size_t t = 1; t < threads; ++t) {
+                pool.emplace_back(worker);
+            }
+            worker();
+        }
+        if (failure) {
+            std::rethrow_exception(failure);
+        }
         std::map<std::string, UniqueFd> spool_fds;
         std::vector<output::Spool> spools;
-        std::set<std::string> parsed;
-        for (const auto& job : jobs) {
-            if (!parsed.insert(job.stored).second) {
-                continue;
-            }
-            auto it = spool_fds.find(job.source);
+        std::vector<char> buf(1 << 20);
+        for (size_t i = 0; i < jobs.size(); ++i) {
+            const std::string& source = jobs[i]->source;
+            auto it = spool_fds.find(source);
             if (it == spool_fds.end()) {
-                const std::string sp = "spool-" + job.source + ".jsonl";
+                const std::string sp = "spool-" + source + ".jsonl";
                 UniqueFd f(::openat(work_fd, sp.c_str(),
                                     O_CREAT | O_EXCL | O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
                                     0600));
                 if (!f) {
                     throw_errno("create spool");
                 }
-                spools.push_back({job.source, work_rel + "/" + sp});
-                it = spool_fds.emplace(job.source, std::move(f)).first;
+                spools.push_back({source, work_rel + "/" + sp});
+                it = spool_fds.emplace(source, std::move(f)).first;
             }
-            parsers::ParseContext ctx;
-            ctx.incident = incident;
-            ctx.host = job.host;
-            ctx.source = job.source;
-            ctx.file = job.stored;
-            ctx.member = job.member;
-            ctx.upload_sha256 = upload_sha;
-            ctx.collection_time = job.collection_time;
-            ctx.facts = &facts;
-            ctx.settings = &cfg;
-            SpoolSink sink(it->second.get(), ctx, records, errors, by_dataset);
-            UniqueFd ef(open_path_beneath(root.get(), job.stored, false));
-            if (!ef) {
-                throw_errno("open stored evidence " + job.stored);
+            {
+                UniqueFd in(
+                    ::openat(work_fd, piece_name(i).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+                if (!in) {
+                    throw_errno("open spool piece");
+                }
+                for (size_t k; (k = read_full(in.get(), buf.data(), buf.size())) > 0;) {
+                    write_all(it->second.get(), buf.data(), k, "write spool");
+                }
             }
-            parsers::FdInput fin(ef.get());
-            try {
-                job.parser->parse(fin, ctx, sink);
-            } catch (const std::exception& ex) {
-                sink.emit(parsers::make_error_record(
-                    fin.line_number(), true,
-                    "parser " + std::string(job.parser->name()) + " failed: " + ex.what()));
+            ::unlinkat(work_fd, piece_name(i).c_str(), 0);
+            records += pieces[i].records;
+            errors += pieces[i].errors;
+            for (const auto& [k, v] : pieces[i].by_dataset) {
+                by_dataset[k] += v;
             }
-            sink.flush();
-            *job.records = sink.member_records();
         }
         return spools;
     }
