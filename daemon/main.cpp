@@ -1,6 +1,11 @@
 // evidenced: argv → settings → one of the subcommands.  Exit codes are DESIGN.md's.
+#include <atomic>
+#include <condition_variable>
 #include <cstdio>
 #include <iostream>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -46,43 +51,92 @@ int run_ingest(const Command& cmd, const evidenced::settings::Settings& s) {
         }
     }
     pipeline::Ingestor ing(s);
-    int rc = app::kExitOk;
-    for (const auto& f : cmd.files) {
-        pipeline::UploadRequest req;
-        req.path = f;
-        req.drop_path = f;
-        req.incident = *cmd.incident;
-        req.host = cmd.host;
-        req.source = cmd.source;
-        req.copy_original = true;
-        try {
-            const auto r = ing.ingest(req);
-            std::printf("%s\t%s\t%s\thost=%s members=%llu refused=%llu records=%llu%s%s\n",
-                        pipeline::to_string(r.outcome), r.sha256.c_str(), f.c_str(), r.host.c_str(),
-                        static_cast<unsigned long long>(r.members),
-                        static_cast<unsigned long long>(r.refused),
-                        static_cast<unsigned long long>(r.records),
-                        r.reason.empty() ? "" : "\treason=", r.reason.c_str());
-            if (r.needs_look()) {
-                // Exit 3 always comes with a line on stderr saying why (details: the ledger).
-                std::string why = r.reason;
-                if (r.refused > 0) {
-                    why += (why.empty() ? "" : "; ") + std::to_string(r.refused) +
-                           " member(s) refused (see the warnings above and the ledger)";
-                }
-                if (r.error_records > 0) {
-                    why += (why.empty() ? "" : "; ") + std::to_string(r.error_records) +
-                           " evidenced.error record(s) written";
-                }
-                std::fprintf(stderr, "evidenced: %s: %s: %s\n", f.c_str(),
-                             pipeline::to_string(r.outcome), why.c_str());
-                if (rc == app::kExitOk) {
-                    rc = app::kExitAttention;
+    // Several FILEs run on `workers` threads so one upload's fsyncs overlap another's
+    // unpacking; commits (and the printed lines) keep command-line order, so the segments
+    // are the same bytes as a one-at-a-time run.
+    struct Turnstile {
+        std::mutex mu;
+        std::condition_variable cv;
+        size_t next = 0;
+        void wait(size_t i) {
+            std::unique_lock<std::mutex> lock(mu);
+            cv.wait(lock, [&] { return next >= i; });
+        }
+        void finish(size_t i) {
+            {
+                std::lock_guard<std::mutex> lock(mu);
+                if (next == i) {
+                    ++next;
                 }
             }
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "evidenced: %s: %s\n", f.c_str(), e.what());
-            rc = app::kExitFailure;
+            cv.notify_all();
+        }
+    } turns;
+    struct Outcome {
+        std::string line;  // stdout
+        std::string err;   // stderr
+        int rc = app::kExitOk;
+    };
+    std::vector<Outcome> outcomes(cmd.files.size());
+    std::atomic<size_t> next_job{0};
+    auto worker = [&] {
+        for (size_t i; (i = next_job.fetch_add(1)) < cmd.files.size();) {
+            const std::string& f = cmd.files[i];
+            Outcome& o = outcomes[i];
+            pipeline::UploadRequest req;
+            req.path = f;
+            req.drop_path = f;
+            req.incident = *cmd.incident;
+            req.host = cmd.host;
+            req.source = cmd.source;
+            req.copy_original = true;
+            req.before_commit = [&turns, i] { turns.wait(i); };
+            req.after_commit = [&turns, i] { turns.finish(i); };
+            try {
+                const auto r = ing.ingest(req);
+                o.line = std::string(pipeline::to_string(r.outcome)) + "\t" + r.sha256 + "\t" + f +
+                         "\thost=" + r.host + " members=" + std::to_string(r.members) +
+                         " refused=" + std::to_string(r.refused) +
+                         " records=" + std::to_string(r.records) +
+                         (r.reason.empty() ? "" : "\treason=" + r.reason) + "\n";
+                if (r.needs_look()) {
+                    // Exit 3 always comes with a line on stderr saying why (details: ledger).
+                    std::string why = r.reason;
+                    if (r.refused > 0) {
+                        why += (why.empty() ? "" : "; ") + std::to_string(r.refused) +
+                               " member(s) refused (see the warnings above and the ledger)";
+                    }
+                    if (r.error_records > 0) {
+                        why += (why.empty() ? "" : "; ") + std::to_string(r.error_records) +
+                               " evidenced.error record(s) written";
+                    }
+                    o.err = "evidenced: " + f + ": " + pipeline::to_string(r.outcome) + ": " + why +
+                            "\n";
+                    o.rc = app::kExitAttention;
+                }
+            } catch (const std::exception& e) {
+                o.err = "evidenced: " + f + ": " + e.what() + "\n";
+                o.rc = app::kExitFailure;
+            }
+            // A failure before the commit never took its turn: pass it on.
+            turns.wait(i);
+            turns.finish(i);
+        }
+    };
+    {
+        std::vector<std::jthread> pool;
+        const size_t n = std::min<size_t>(s.effective_workers(), cmd.files.size());
+        for (size_t t = 1; t < n; ++t) {
+            pool.emplace_back(worker);
+        }
+        worker();
+    }
+    int rc = app::kExitOk;
+    for (const auto& o : outcomes) {
+        std::fputs(o.line.c_str(), stdout);
+        std::fputs(o.err.c_str(), stderr);
+        if (o.rc == app::kExitFailure || (o.rc == app::kExitAttention && rc == app::kExitOk)) {
+            rc = o.rc;
         }
     }
     return rc;

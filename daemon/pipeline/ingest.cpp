@@ -144,6 +144,26 @@ private:
     uint64_t member_records_ = 0;
 };
 
+// Brackets a commit with the request's before/after hooks (after runs on every path).
+class CommitTurn {
+public:
+    explicit CommitTurn(const UploadRequest& req) : req_(req) {
+        if (req_.before_commit) {
+            req_.before_commit();
+        }
+    }
+    ~CommitTurn() {
+        if (req_.after_commit) {
+            req_.after_commit();
+        }
+    }
+    CommitTurn(const CommitTurn&) = delete;
+    CommitTurn& operator=(const CommitTurn&) = delete;
+
+private:
+    const UploadRequest& req_;
+};
+
 struct ParseJob {
     const parsers::Parser* parser;
     std::string host;
@@ -574,6 +594,7 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
         e["members"] = nlohmann::ordered_json::array();
         finish_ledger(e, Outcome::kDuplicate, "");
         {
+            CommitTurn turn(req);
             Impl::CommitLock lock(im);
             im.custody->append(std::move(e));
         }
@@ -646,6 +667,7 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
         e["members"] = nlohmann::ordered_json::array();
         finish_ledger(e, Outcome::kQuarantined, ur.unreadable_reason);
         {
+            CommitTurn turn(req);
             Impl::CommitLock lock(im);
             im.custody->append(std::move(e));
         }
@@ -829,6 +851,7 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
     // Durability per upload: one syncfs covers evidence, custody and spools.
     ::syncfs(im.root.get());
     {
+        CommitTurn turn(req);
         Impl::CommitLock lock(im);
         im.segments->commit(id, incident, spools, [&] { im.custody->append(e); });
     }

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +37,11 @@ struct UploadRequest {
     // A claim found after a restart: when the ledger already holds this upload for this
     // incident, report that and write nothing (no second "duplicate" line).
     bool resume = false;
+    // Called right before this upload's commit (ledger line, segments) and right after it,
+    // also when the commit fails.  Lets a caller that runs several ingests at once keep the
+    // commit order (`ingest FILE...` commits in command-line order).
+    std::function<void()> before_commit;
+    std::function<void()> after_commit;
 };
 
 enum class Outcome { kIngested, kPartial, kDuplicate, kQuarantined };
