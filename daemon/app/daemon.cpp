@@ -657,6 +657,24 @@ void Daemon::check_disk(bool force) {
     }
 }
 
+// Whether some local process holds `path` open for writing: a read lease is refused
+// (EAGAIN) exactly then.  Unknown (not our file without CAP_LEASE, NFS...) counts as no:
+// the stat rule has already settled it.
+static bool open_for_writing(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) {
+        return false;
+    }
+    bool writing = false;
+    if (::fcntl(fd, F_SETLEASE, F_RDLCK) == 0) {
+        ::fcntl(fd, F_SETLEASE, F_UNLCK);
+    } else {
+        writing = errno == EAGAIN;
+    }
+    ::close(fd);
+    return writing;
+}
+
 void Daemon::dispatch() {
     if (stopping_ || paused_ || ingestor_reload_pending_) {
         metrics_.set_queue_depth(tracker_.pending_uploads() + resume_queue_.size());
@@ -676,6 +694,12 @@ void Daemon::dispatch() {
             const auto facts = tracker_.facts(rel);
             if (!loc || !facts) {
                 tracker_.forget(rel);
+                continue;
+            }
+            if (open_for_writing(inbox_ + "/" + rel)) {
+                // A writer created it before its folder was watched, so inotify never saw
+                // the open: wait for its IN_CLOSE_WRITE like any other write-open upload.
+                tracker_.on_write(rel, false, mono_now());
                 continue;
             }
             Job j;
