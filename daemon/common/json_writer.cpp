@@ -4,41 +4,11 @@
 #include <charconv>
 #include <cmath>
 
+#include "daemon/common/utf8.hpp"
+
 namespace evidenced {
 
 namespace {
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not valid
-// (overlong forms, surrogates and code points past U+10FFFF are invalid).
-size_t utf8_len(std::string_view s, size_t i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const size_t n = s.size() - i;
-    auto cont = [&](size_t k) { return (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80; };
-    if (c >= 0xC2 && c <= 0xDF) {
-        return (n >= 2 && cont(1)) ? 2 : 0;
-    }
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (n < 3 || !cont(1) || !cont(2)) {
-            return 0;
-        }
-        const auto c1 = static_cast<unsigned char>(s[i + 1]);
-        if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)) {
-            return 0;
-        }
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (n < 4 || !cont(1) || !cont(2) || !cont(3)) {
-            return 0;
-        }
-        const auto c1 = static_cast<unsigned char>(s[i + 1]);
-        if ((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90)) {
-            return 0;
-        }
-        return 4;
-    }
-    return 0;
-}
 
 // Bytes that end a plain run: control characters, '"', '\\' and every non-ASCII byte
 // (validated as UTF-8 separately).  A table keeps the hot loop to one load per byte.
@@ -69,7 +39,7 @@ void json_append_string(std::string& out, std::string_view s) {
         }
         const auto c = static_cast<unsigned char>(s[i]);
         if (c >= 0x80) {
-            const size_t n = utf8_len(s, i);
+            const size_t n = utf8_sequence_length(s, i);
             if (n == 0) {
                 out.append("\xEF\xBF\xBD");  // U+FFFD
                 ++i;

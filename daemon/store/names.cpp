@@ -4,39 +4,13 @@
 #include <cctype>
 
 #include "daemon/common/sha256.hpp"
+#include "daemon/common/utf8.hpp"
 
 namespace evidenced::store {
 
 namespace {
 
 constexpr size_t kMaxComponent = 255;
-
-size_t utf8_seq_len(std::string_view s, size_t i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const size_t n = s.size() - i;
-    auto cont = [&](size_t k) { return (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80; };
-    if (c < 0x80) {
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        return (n >= 2 && cont(1)) ? 2 : 0;
-    }
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (n < 3 || !cont(1) || !cont(2)) {
-            return 0;
-        }
-        const auto c1 = static_cast<unsigned char>(s[i + 1]);
-        return ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)) ? 0 : 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (n < 4 || !cont(1) || !cont(2) || !cont(3)) {
-            return 0;
-        }
-        const auto c1 = static_cast<unsigned char>(s[i + 1]);
-        return ((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90)) ? 0 : 4;
-    }
-    return 0;
-}
 
 void append_escaped(std::string& out, unsigned char c) {
     static constexpr char kHex[] = "0123456789ABCDEF";
@@ -63,7 +37,7 @@ std::string sanitize_component(std::string_view raw) {
             ++i;
             continue;
         }
-        const size_t n = utf8_seq_len(raw, i);
+        const size_t n = utf8_sequence_length(raw, i);
         if (n == 0) {
             append_escaped(out, c);
             ++i;
