@@ -18,50 +18,13 @@ namespace evidenced::parsers {
 
 namespace {
 
+using linux_cmd::LineNumbers;
 using linux_cmd::output_lines;
 using linux_cmd::read_all;
 using linux_cmd::split_ws;
 using linux_cmd::to_int;
 using linux_cmd::trim;
-
-// 1-based line numbers of views into `text` (output_lines() returns such views, in order).
-class LineNumbers {
-public:
-    explicit LineNumbers(std::string_view text) : text_(text) {}
-    uint64_t of(std::string_view v) {
-        const auto base = reinterpret_cast<uintptr_t>(text_.data());
-        const auto p = reinterpret_cast<uintptr_t>(v.data());
-        if (p < base || p > base + text_.size()) {
-            return 0;
-        }
-        const size_t to = p - base;
-        if (to < off_) {
-            off_ = 0;
-            line_ = 1;
-        }
-        for (; off_ < to; ++off_) {
-            if (text_[off_] == '\n') {
-                ++line_;
-            }
-        }
-        return line_;
-    }
-
-private:
-    std::string_view text_;
-    size_t off_ = 0;
-    uint64_t line_ = 1;
-};
-
-// The probe without its last line when the probe is cut short of the file's end.
-std::string_view whole_lines(const FileProbe& probe) {
-    std::string_view head = probe.head;
-    if (probe.size > head.size()) {
-        const size_t nl = head.rfind('\n');
-        head = head.substr(0, nl == std::string_view::npos ? 0 : nl);
-    }
-    return head;
-}
+using linux_cmd::whole_lines;
 
 bool valid_hostname(std::string_view s) {
     if (s.empty() || s.size() > 253 || s.front() == '-' || s.front() == '.') {
