@@ -182,4 +182,24 @@ inline std::string_view whole_lines(const FileProbe& probe) {
     return head;
 }
 
+// Whether `a` looks like an IPv4/IPv6 literal (hex digits, dots, colons, a %zone).
+inline bool is_ip_literal(std::string_view a) {
+    bool colon = false;
+    bool dot = false;
+    if (a.empty()) {
+        return false;
+    }
+    for (char c : a) {
+        if (c == ':') {
+            colon = true;
+        } else if (c == '.') {
+            dot = true;
+        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
+                     c == '%')) {
+            return false;
+        }
+    }
+    return colon || dot;
+}
+
 }  // namespace evidenced::parsers::linux_cmd

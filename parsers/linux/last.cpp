@@ -351,25 +351,6 @@ std::string_view collapse(std::string_view s, std::string& buf) {
     return buf;
 }
 
-bool is_ip_literal(std::string_view a) {
-    bool colon = false;
-    bool dot = false;
-    if (a.empty()) {
-        return false;
-    }
-    for (char c : a) {
-        if (c == ':') {
-            colon = true;
-        } else if (c == '.') {
-            dot = true;
-        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
-                     c == '%')) {
-            return false;
-        }
-    }
-    return colon || dot;
-}
-
 bool is_footer(std::string_view t, When& begins, Tokens& tk) {
     // "wtmp begins Wed Dec 31 23:40:02 2025", "btmp begins ...", "wtmp.1 begins ..."
     tokenize(t, tk);

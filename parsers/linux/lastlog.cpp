@@ -34,25 +34,6 @@ void tokenize(std::string_view line, Tokens& out) {
     }
 }
 
-bool is_ip_literal(std::string_view a) {
-    bool colon = false;
-    bool dot = false;
-    if (a.empty()) {
-        return false;
-    }
-    for (char c : a) {
-        if (c == ':') {
-            colon = true;
-        } else if (c == '.') {
-            dot = true;
-        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
-                     c == '%')) {
-            return false;
-        }
-    }
-    return colon || dot;
-}
-
 bool is_port(std::string_view t) {
     return t.starts_with("pts/") || t.starts_with("tty") || t.starts_with("ssh") ||
            t.starts_with("console") || t.starts_with(":") || t.starts_with("ftp") ||

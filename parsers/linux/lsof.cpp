@@ -289,25 +289,6 @@ std::string_view unescape_command(std::string_view s, std::array<char, 256>& buf
     return std::string_view(buf.data(), n);
 }
 
-bool is_ip_literal(std::string_view a) {
-    bool colon = false;
-    bool dot = false;
-    if (a.empty()) {
-        return false;
-    }
-    for (char c : a) {
-        if (c == ':') {
-            colon = true;
-        } else if (c == '.') {
-            dot = true;
-        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
-                     c == '%')) {
-            return false;
-        }
-    }
-    return colon || dot;
-}
-
 // "[::1]:443", "10.0.0.1:22", "*:4444", "host:ssh".
 void write_endpoint(JsonWriter& w, std::string_view obj, std::string_view ep) {
     std::string_view addr = ep;

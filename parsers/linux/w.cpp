@@ -51,25 +51,6 @@ bool is_login_at(std::string_view s) {
     return false;
 }
 
-bool is_ip_literal(std::string_view a) {
-    bool colon = false;
-    bool dot = false;
-    if (a.empty()) {
-        return false;
-    }
-    for (char c : a) {
-        if (c == ':') {
-            colon = true;
-        } else if (c == '.') {
-            dot = true;
-        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
-                     c == '%')) {
-            return false;
-        }
-    }
-    return colon || dot;
-}
-
 bool is_header(std::string_view t) {
     return t.starts_with("USER") && t.find("TTY") != std::string_view::npos &&
            t.find("LOGIN@") != std::string_view::npos;

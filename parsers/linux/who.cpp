@@ -83,25 +83,6 @@ std::string_view span(const Tokens& tk, size_t a, size_t b) {
     return std::string_view(s, static_cast<size_t>(e - s));
 }
 
-bool is_ip_literal(std::string_view a) {
-    bool colon = false;
-    bool dot = false;
-    if (a.empty()) {
-        return false;
-    }
-    for (char c : a) {
-        if (c == ':') {
-            colon = true;
-        } else if (c == '.') {
-            dot = true;
-        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
-                     c == '%')) {
-            return false;
-        }
-    }
-    return colon || dot;
-}
-
 bool is_device(std::string_view t) {
     return t.find('/') != std::string_view::npos || t.starts_with("tty") || t.starts_with(":") ||
            t.starts_with("console") || t.starts_with("seat");
