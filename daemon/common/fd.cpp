@@ -1,9 +1,12 @@
 #include "daemon/common/fd.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <stdexcept>
+#include <vector>
 
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -90,6 +93,56 @@ size_t pread_full(int fd, void* data, size_t n, off_t off) {
         got += static_cast<size_t>(k);
     }
     return got;
+}
+
+uint64_t copy_range(int in, uint64_t off, uint64_t len, int out, const char* what) {
+    uint64_t done = 0;
+    // copy_file_range refuses O_APPEND outputs; those take the read/write path.
+    const int fl = ::fcntl(out, F_GETFL);
+    bool kernel = fl >= 0 && (fl & O_APPEND) == 0;
+    std::vector<char> buf(kernel ? 0 : 1 << 20);
+    while (done < len) {
+        if (kernel) {
+            auto from = static_cast<loff_t>(off + done);
+            const ssize_t k =
+                ::copy_file_range(in, &from, out, nullptr,
+                                  static_cast<size_t>(std::min<uint64_t>(len - done, 1 << 30)), 0);
+            if (k > 0) {
+                done += static_cast<uint64_t>(k);
+                continue;
+            }
+            if (k == 0) {
+                break;  // end of input
+            }
+            if (errno == EINTR) {
+                continue;
+            }
+            if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) {
+                throw_errno(what);
+            }
+            kernel = false;  // a file system without it: read and write
+            buf.resize(1 << 20);
+        }
+        const size_t want = static_cast<size_t>(std::min<uint64_t>(len - done, buf.size()));
+        const size_t k = pread_full(in, buf.data(), want, static_cast<off_t>(off + done));
+        if (k == 0) {
+            break;
+        }
+        write_all(out, buf.data(), k, what);
+        done += k;
+    }
+    return done;
+}
+
+void copy_all(int in, int out, const char* what) {
+    struct stat st {};
+    if (::fstat(in, &st) != 0) {
+        throw_errno(what);
+    }
+    const auto size = static_cast<uint64_t>(st.st_size);
+    if (copy_range(in, 0, size, out, what) != size) {
+        throw std::runtime_error(std::string(what) + ": input ended early");
+    }
 }
 
 namespace {

@@ -50,6 +50,12 @@ inline void write_all(int fd, std::string_view s, const char* what = "write") {
 // read(2) until n bytes or EOF; returns bytes read; throws on failure.
 size_t read_full(int fd, void* data, size_t n);
 size_t pread_full(int fd, void* data, size_t n, off_t off);
+// Appends bytes [off, off+len) of `in` to `out` (at out's file offset) in the kernel
+// (copy_file_range; read/write where the file system lacks it).  Returns bytes copied
+// (fewer only when `in` is shorter).  Throws on failure.
+uint64_t copy_range(int in, uint64_t off, uint64_t len, int out, const char* what);
+// Appends the whole of `in` to `out`.  Throws on failure or a short copy.
+void copy_all(int in, int out, const char* what);
 
 // Opens one existing path component below dirfd as a directory, refusing symlinks and
 // anything that would leave dirfd (openat2 RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS, falling

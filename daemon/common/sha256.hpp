@@ -27,6 +27,10 @@ public:
     }
     // Finishes and returns lowercase hex; the object is reset for reuse.
     std::string hex();
+    // Finishes into `out` (32 bytes); the object is reset for reuse.
+    void digest(std::array<unsigned char, 32>& out);
+    // Takes over o's state (a common prefix hashed once, continued many times).
+    void copy_from(const Sha256& o);
 
 private:
     evp_md_ctx_st* ctx_;

@@ -1,9 +1,27 @@
 #include "daemon/output/envelope.hpp"
 
+#include <charconv>
+
 #include "daemon/common/json_writer.hpp"
-#include "daemon/common/sha256.hpp"
 
 namespace evidenced::output {
+
+namespace {
+
+void append_uint(std::string& out, uint64_t v) {
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, r.ptr);
+}
+
+void append_member(std::string& out, std::string_view key, std::string_view value) {
+    out.push_back('"');
+    out.append(key);
+    out.append("\":", 2);
+    json_append_string(out, value);
+}
+
+}  // namespace
 
 std::string derived_event_id(std::string_view upload_sha256,
                              std::string_view file,
@@ -17,39 +35,84 @@ std::string derived_event_id(std::string_view upload_sha256,
     return h.hex().substr(0, 32);
 }
 
-void render_record(std::string& out, const parsers::Record& r, const parsers::ParseContext& ctx) {
-    JsonWriter w(out);
-    w.begin_object();
-    w.str("@timestamp", r.timestamp.empty() ? ctx.collection_time : std::string_view(r.timestamp));
-    w.begin_object("ecs").str("version", kEcsVersion).end_object();
-    w.begin_object("event").str("dataset", r.dataset);
+Envelope::Envelope(const parsers::ParseContext& ctx) : ctx_(ctx) {
+    ctx_host_ = ",\"host\":{";
+    append_member(ctx_host_, "name", ctx.host);
+    ctx_host_.push_back('}');
+    evidence_head_ = ",\"evidence\":{";
+    append_member(evidence_head_, "incident", ctx.incident);
+    evidence_head_.push_back(',');
+    append_member(evidence_head_, "host", ctx.host);
+    evidence_head_.push_back(',');
+    append_member(evidence_head_, "source", ctx.source);
+    evidence_head_.push_back(',');
+    append_member(evidence_head_, "file", ctx.file);
+    evidence_head_.push_back(',');
+    evidence_tail_ = ",";
+    append_member(evidence_tail_, "upload_sha256", ctx.upload_sha256);
+    evidence_tail_.push_back(',');
+    append_member(evidence_tail_, "member", ctx.member);
+    evidence_tail_.append("}}\n");
+    id_prefix_.update(ctx.upload_sha256);
+    id_prefix_.update("\n");
+    id_prefix_.update(ctx.file);
+    id_prefix_.update("\n");
+}
+
+void Envelope::render(std::string& out, const parsers::Record& r) {
+    out.append("{\"@timestamp\":");
+    json_append_string(out,
+                       r.timestamp.empty() ? ctx_.collection_time : std::string_view(r.timestamp));
+    out.append(",\"ecs\":{\"version\":\"");
+    out.append(kEcsVersion);
+    out.append("\"},\"event\":{");
+    append_member(out, "dataset", r.dataset);
+    out.append(",\"id\":");
     if (r.id.empty()) {
-        w.str("id", derived_event_id(ctx.upload_sha256, ctx.file, r.position));
+        id_.copy_from(id_prefix_);
+        char pos[24];
+        const auto end = std::to_chars(pos, pos + sizeof pos, r.position).ptr;
+        id_.update(pos, static_cast<size_t>(end - pos));
+        std::array<unsigned char, 32> md{};
+        id_.digest(md);
+        static constexpr char kHex[] = "0123456789abcdef";
+        char hex[34];
+        hex[0] = '"';
+        for (size_t i = 0; i < 16; ++i) {
+            hex[1 + 2 * i] = kHex[md[i] >> 4];
+            hex[2 + 2 * i] = kHex[md[i] & 0xF];
+        }
+        hex[33] = '"';
+        out.append(hex, sizeof hex);
     } else {
-        w.str("id", r.id);
+        json_append_string(out, r.id);
     }
-    w.str("kind", r.kind);
+    out.push_back(',');
+    append_member(out, "kind", r.kind);
     if (!r.event_fields.empty()) {
         out.push_back(',');
         out.append(r.event_fields);
     }
-    w.end_object();
-    w.begin_object("host")
-        .str("name", r.host_name.empty() ? ctx.host : std::string_view(r.host_name))
-        .end_object();
+    out.push_back('}');
+    if (r.host_name.empty()) {
+        out.append(ctx_host_);
+    } else {
+        out.append(",\"host\":{");
+        append_member(out, "name", r.host_name);
+        out.push_back('}');
+    }
     if (!r.body.empty()) {
         out.push_back(',');
         out.append(r.body);
     }
-    w.begin_object("evidence")
-        .str("incident", ctx.incident)
-        .str("host", ctx.host)
-        .str("source", ctx.source)
-        .str("file", ctx.file);
-    w.unum(r.by_line ? "line" : "record", r.position);
-    w.str("upload_sha256", ctx.upload_sha256).str("member", ctx.member).end_object();
-    w.end_object();
-    out.push_back('\n');
+    out.append(evidence_head_);
+    out.append(r.by_line ? "\"line\":" : "\"record\":");
+    append_uint(out, r.position);
+    out.append(evidence_tail_);
+}
+
+void render_record(std::string& out, const parsers::Record& r, const parsers::ParseContext& ctx) {
+    Envelope(ctx).render(out, r);
 }
 
 }  // namespace evidenced::output

@@ -1,8 +1,10 @@
 #include "daemon/output/segments.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <vector>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -18,6 +20,36 @@ namespace evidenced::output {
 namespace {
 
 constexpr size_t kCopyBuf = 1 << 20;
+constexpr uint64_t kCopyChunk = 16 << 20;
+constexpr size_t kScanBuf = 64 << 10;
+
+// The end of the last complete line in [from, limit] of `fd` -- or, for a line longer
+// than that, the end of the line running past limit (at most `to`).
+uint64_t line_end_before(
+    int fd, uint64_t from, uint64_t limit, uint64_t to, std::vector<char>& buf) {
+    for (uint64_t scan_end = limit; scan_end > from;) {
+        const uint64_t start = scan_end - std::min<uint64_t>(buf.size(), scan_end - from);
+        const size_t k = pread_full(fd, buf.data(), scan_end - start, static_cast<off_t>(start));
+        for (size_t i = k; i > 0; --i) {
+            if (buf[i - 1] == '\n') {
+                return start + i;
+            }
+        }
+        scan_end = start;
+    }
+    for (uint64_t pos = limit; pos < to;) {
+        const size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size(), to - pos));
+        const size_t k = pread_full(fd, buf.data(), want, static_cast<off_t>(pos));
+        if (k == 0) {
+            break;
+        }
+        if (const void* nl = std::memchr(buf.data(), '\n', k)) {
+            return pos + static_cast<uint64_t>(static_cast<const char*>(nl) - buf.data()) + 1;
+        }
+        pos += k;
+    }
+    return to;
+}
 
 uint64_t file_size_at(int root_fd, const std::string& rel) {
     UniqueFd f(open_path_beneath(root_fd, rel, false));
@@ -146,8 +178,8 @@ void SegmentStore::apply(const Part& p) {
     const size_t slash = p.segment.find_last_of('/');
     UniqueFd dir = make_dirs(root_fd_, p.segment.substr(0, slash));
     const std::string name = p.segment.substr(slash + 1);
-    UniqueFd out(::openat(dir.get(), name.c_str(),
-                          O_CREAT | O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0640));
+    UniqueFd out(
+        ::openat(dir.get(), name.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0640));
     if (!out) {
         throw_errno("open segment " + p.segment);
     }
@@ -168,38 +200,23 @@ void SegmentStore::apply(const Part& p) {
     if (!in) {
         throw_errno("open spool " + p.spool);
     }
-    std::vector<char> buf(kCopyBuf);
+    // The kernel copies (no trip through user space), in chunks that each end on '\n' so a
+    // tailing forwarder never sees half a record -- except the completion of a line a crash
+    // cut (recovery), which ends on '\n' too.
+    if (::lseek(out.get(), 0, SEEK_END) < 0) {
+        throw_errno("seek segment " + p.segment);
+    }
+    std::vector<char> buf(kScanBuf);
     uint64_t pos = p.from + done;
-    size_t carry = 0;
     while (pos < p.to) {
-        const size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size() - carry, p.to - pos));
-        const size_t k = pread_full(in.get(), buf.data() + carry, want, static_cast<off_t>(pos));
-        if (k == 0) {
+        uint64_t end = p.to;
+        if (p.to - pos > kCopyChunk) {
+            end = line_end_before(in.get(), pos, pos + kCopyChunk, p.to, buf);
+        }
+        if (copy_range(in.get(), pos, end - pos, out.get(), "append segment") != end - pos) {
             throw std::runtime_error("spool " + p.spool + " ended early");
         }
-        pos += k;
-        const size_t avail = carry + k;
-        // Every write ends on '\n' so a tailing forwarder never sees half a record, except
-        // the completion of a line a crash cut (recovery), which ends on '\n' too.
-        size_t upto = avail;
-        if (pos < p.to) {
-            while (upto > 0 && buf[upto - 1] != '\n') {
-                --upto;
-            }
-            if (upto == 0) {
-                if (avail == buf.size()) {
-                    buf.resize(buf.size() * 2);  // a line longer than the buffer
-                }
-                carry = avail;
-                continue;
-            }
-        }
-        write_all(out.get(), buf.data(), upto, "append segment");
-        std::memmove(buf.data(), buf.data() + upto, avail - upto);
-        carry = avail - upto;
-    }
-    if (carry > 0) {
-        write_all(out.get(), buf.data(), carry, "append segment");
+        pos = end;
     }
     if (::fdatasync(out.get()) != 0) {
         throw_errno("fdatasync segment");

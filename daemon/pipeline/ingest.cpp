@@ -52,6 +52,10 @@ bool UploadResult::needs_look() const {
 namespace {
 
 constexpr size_t kSpoolFlush = 1 << 20;
+// A parse job's records stay in memory up to this size; an upload keeps at most
+// kUploadPieceMem of them in memory at once (the rest are piece files).
+constexpr size_t kPieceMem = 8 << 20;
+constexpr uint64_t kUploadPieceMem = 48 << 20;
 
 std::string random_id() {
     std::random_device rd;
@@ -97,50 +101,96 @@ void remove_work_dir(int work_parent, const std::string& name) {
     ::unlinkat(work_parent, name.c_str(), AT_REMOVEDIR);
 }
 
-// Renders records into a per-source spool file in the upload's work dir.
+// Where one parse job's rendered records go: memory while they are small (most members
+// and most single-file uploads), a piece file in the work dir once they are not.  Small
+// outputs then reach the spool with one write instead of write + read + write.
+struct Piece {
+    std::string mem;   // the records, unless spilled
+    std::string file;  // piece file name in the work dir once spilled ("" = in memory)
+    uint64_t records = 0;
+    uint64_t errors = 0;
+    std::map<std::string, uint64_t> by_dataset;
+};
+
+// Renders records into a Piece: kept in memory up to kPieceMem, then written to its file.
 class SpoolSink final : public parsers::RecordSink {
 public:
-    SpoolSink(int fd,
+    SpoolSink(int work_fd,
+              std::string file_name,
               const parsers::ParseContext& ctx,
-              uint64_t& records,
-              uint64_t& errors,
-              std::map<std::string, uint64_t>& by_dataset)
-        : fd_(fd), ctx_(ctx), records_(records), errors_(errors), by_dataset_(by_dataset) {}
+              Piece& piece,
+              std::atomic<uint64_t>& mem_budget)
+        : work_fd_(work_fd),
+          file_name_(std::move(file_name)),
+          env_(ctx),
+          piece_(piece),
+          mem_budget_(mem_budget) {}
     ~SpoolSink() override = default;
     SpoolSink(const SpoolSink&) = delete;
     SpoolSink& operator=(const SpoolSink&) = delete;
 
     void emit(const parsers::Record& r) override {
-        output::render_record(buf_, r, ctx_);
-        ++records_;
+        env_.render(buf_, r);
+        ++piece_.records;
         ++member_records_;
         if (r.dataset == "evidenced.error") {
-            ++errors_;
+            ++piece_.errors;
         }
         if (last_dataset_ != r.dataset) {
             last_dataset_ = std::string(r.dataset);
+            counter_ = &piece_.by_dataset[last_dataset_];
         }
-        ++by_dataset_[last_dataset_];
-        if (buf_.size() >= kSpoolFlush) {
-            flush();
+        ++*counter_;
+        if (buf_.size() >= (fd_ ? kSpoolFlush : kPieceMem)) {
+            spill();
         }
     }
-    void flush() {
-        write_all(fd_, buf_, "write spool");
-        buf_.clear();
+    // The job is done: its records stay in memory if the upload's budget allows.
+    void finish() {
+        if (!fd_ && take_budget(buf_.size())) {
+            piece_.mem = std::move(buf_);
+            buf_.clear();
+            return;
+        }
+        spill();
+        fd_.reset();
     }
     uint64_t member_records() const {
         return member_records_;
     }
 
 private:
-    int fd_;
-    const parsers::ParseContext& ctx_;
-    uint64_t& records_;
-    uint64_t& errors_;
-    std::map<std::string, uint64_t>& by_dataset_;
+    bool take_budget(uint64_t n) {
+        uint64_t have = mem_budget_.load();
+        while (have >= n) {
+            if (mem_budget_.compare_exchange_weak(have, have - n)) {
+                return true;
+            }
+        }
+        return false;
+    }
+    void spill() {
+        if (!fd_) {
+            fd_.reset(::openat(work_fd_, file_name_.c_str(),
+                               O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600));
+            if (!fd_) {
+                throw_errno("create spool piece");
+            }
+            piece_.file = file_name_;
+        }
+        write_all(fd_.get(), buf_, "write spool");
+        buf_.clear();
+    }
+
+    int work_fd_;
+    std::string file_name_;
+    output::Envelope env_;
+    Piece& piece_;
+    std::atomic<uint64_t>& mem_budget_;
+    UniqueFd fd_;
     std::string buf_;
     std::string last_dataset_;
+    uint64_t* counter_ = nullptr;
     uint64_t member_records_ = 0;
 };
 
@@ -227,17 +277,15 @@ struct Ingestor::Impl {
         return static_cast<uint64_t>(sv.f_bavail) * sv.f_frsize;
     }
 
-    // Parses each job's stored file into one spool per source (in job order).  A stored
-    // file that appears twice (same bytes deduplicated within one upload) is parsed once.
-    // Parses one job into the spool at `out_fd`; counts go to the given totals.
+    // Parses one job into `piece`.
     void parse_one(const ParseJob& job,
-                   int out_fd,
+                   int work_fd,
+                   const std::string& piece_file,
                    const std::string& incident,
                    const std::string& upload_sha,
                    const parsers::UploadFacts& facts,
-                   uint64_t& records,
-                   uint64_t& errors,
-                   std::map<std::string, uint64_t>& by_dataset) const {
+                   Piece& piece,
+                   std::atomic<uint64_t>& mem_budget) const {
         parsers::ParseContext ctx;
         ctx.incident = incident;
         ctx.host = job.host;
@@ -248,7 +296,7 @@ struct Ingestor::Impl {
         ctx.collection_time = job.collection_time;
         ctx.facts = &facts;
         ctx.settings = &cfg;
-        SpoolSink sink(out_fd, ctx, records, errors, by_dataset);
+        SpoolSink sink(work_fd, piece_file, ctx, piece, mem_budget);
         UniqueFd ef(open_path_beneath(root.get(), job.stored, false));
         if (!ef) {
             throw_errno("open stored evidence " + job.stored);
@@ -261,14 +309,15 @@ struct Ingestor::Impl {
                 fin.line_number(), true,
                 "parser " + std::string(job.parser->name()) + " failed: " + ex.what()));
         }
-        sink.flush();
+        sink.finish();
         *job.records = sink.member_records();
     }
 
     // Parses each job's stored file into one spool per source, in job order, using up to
     // `workers` threads: each job renders into its own piece, and the pieces are joined in
-    // order, so the output does not depend on scheduling.  A stored file that appears twice
-    // (same bytes deduplicated within one upload) is parsed once.
+    // order, so the output does not depend on scheduling.  A source whose records come from
+    // one spilled piece gets that file renamed into place instead of copied.  A stored file
+    // that appears twice (same bytes deduplicated within one upload) is parsed once.
     std::vector<output::Spool> parse_into_spools(int work_fd,
                                                  const std::string& work_rel,
                                                  const std::vector<ParseJob>& all_jobs,
@@ -285,27 +334,17 @@ struct Ingestor::Impl {
                 jobs.push_back(&job);
             }
         }
-        struct Piece {
-            uint64_t records = 0;
-            uint64_t errors = 0;
-            std::map<std::string, uint64_t> by_dataset;
-        };
         std::vector<Piece> pieces(jobs.size());
         auto piece_name = [](size_t i) { return "piece-" + std::to_string(i) + ".jsonl"; };
+        std::atomic<uint64_t> mem_budget{kUploadPieceMem};
         std::atomic<size_t> next{0};
         std::mutex err_mu;
         std::exception_ptr failure;
         auto worker = [&] {
             for (size_t i; (i = next.fetch_add(1)) < jobs.size();) {
                 try {
-                    UniqueFd f(::openat(work_fd, piece_name(i).c_str(),
-                                        O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW,
-                                        0600));
-                    if (!f) {
-                        throw_errno("create spool piece");
-                    }
-                    parse_one(*jobs[i], f.get(), incident, upload_sha, facts, pieces[i].records,
-                              pieces[i].errors, pieces[i].by_dataset);
+                    parse_one(*jobs[i], work_fd, piece_name(i), incident, upload_sha, facts,
+                              pieces[i], mem_budget);
                 } catch (...) {
                     std::lock_guard<std::mutex> lock(err_mu);
                     if (!failure) {
@@ -327,37 +366,52 @@ struct Ingestor::Impl {
         if (failure) {
             std::rethrow_exception(failure);
         }
-        std::map<std::string, UniqueFd> spool_fds;
-        std::vector<output::Spool> spools;
-        std::vector<char> buf(1 << 20);
+        // Sources in order of first appearance; each one's pieces in job order.
+        std::vector<std::pair<std::string, std::vector<size_t>>> by_source;
         for (size_t i = 0; i < jobs.size(); ++i) {
-            const std::string& source = jobs[i]->source;
-            auto it = spool_fds.find(source);
-            if (it == spool_fds.end()) {
-                const std::string sp = "spool-" + source + ".jsonl";
-                UniqueFd f(::openat(work_fd, sp.c_str(),
-                                    O_CREAT | O_EXCL | O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
-                                    0600));
-                if (!f) {
-                    throw_errno("create spool");
-                }
-                spools.push_back({source, work_rel + "/" + sp});
-                it = spool_fds.emplace(source, std::move(f)).first;
+            auto it = std::find_if(by_source.begin(), by_source.end(),
+                                   [&](const auto& e) { return e.first == jobs[i]->source; });
+            if (it == by_source.end()) {
+                by_source.push_back({jobs[i]->source, {}});
+                it = std::prev(by_source.end());
             }
-            {
-                UniqueFd in(
-                    ::openat(work_fd, piece_name(i).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+            it->second.push_back(i);
+        }
+        std::vector<output::Spool> spools;
+        for (const auto& [source, idx] : by_source) {
+            const std::string sp = "spool-" + source + ".jsonl";
+            spools.push_back({source, work_rel + "/" + sp});
+            if (idx.size() == 1 && !pieces[idx[0]].file.empty()) {
+                if (::renameat(work_fd, pieces[idx[0]].file.c_str(), work_fd, sp.c_str()) != 0) {
+                    throw_errno("rename spool piece");
+                }
+                continue;
+            }
+            UniqueFd out(::openat(work_fd, sp.c_str(),
+                                  O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600));
+            if (!out) {
+                throw_errno("create spool");
+            }
+            for (const size_t i : idx) {
+                Piece& pc = pieces[i];
+                if (pc.file.empty()) {
+                    write_all(out.get(), pc.mem, "write spool");
+                    std::string().swap(pc.mem);
+                    continue;
+                }
+                UniqueFd in(::openat(work_fd, pc.file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
                 if (!in) {
                     throw_errno("open spool piece");
                 }
-                for (size_t k; (k = read_full(in.get(), buf.data(), buf.size())) > 0;) {
-                    write_all(it->second.get(), buf.data(), k, "write spool");
-                }
+                copy_all(in.get(), out.get(), "write spool");
+                in.reset();
+                ::unlinkat(work_fd, pc.file.c_str(), 0);
             }
-            ::unlinkat(work_fd, piece_name(i).c_str(), 0);
-            records += pieces[i].records;
-            errors += pieces[i].errors;
-            for (const auto& [k, v] : pieces[i].by_dataset) {
+        }
+        for (const Piece& pc : pieces) {
+            records += pc.records;
+            errors += pc.errors;
+            for (const auto& [k, v] : pc.by_dataset) {
                 by_dataset[k] += v;
             }
         }
@@ -1029,9 +1083,9 @@ uint64_t Ingestor::reparse(const std::optional<std::string>& incident_filter) {
                 auto it = spool_fds.find(sp.source);
                 if (it == spool_fds.end()) {
                     const std::string name = "spool-" + sp.source + ".jsonl";
-                    UniqueFd f(::openat(
-                        work.get(), name.c_str(),
-                        O_CREAT | O_EXCL | O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600));
+                    UniqueFd f(::openat(work.get(), name.c_str(),
+                                        O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW,
+                                        0600));
                     if (!f) {
                         throw_errno("create spool");
                     }
@@ -1039,10 +1093,10 @@ uint64_t Ingestor::reparse(const std::optional<std::string>& incident_filter) {
                     it = spool_fds.emplace(sp.source, std::move(f)).first;
                 }
                 UniqueFd in(open_path_beneath(im.root.get(), sp.relpath, false));
-                std::vector<char> buf(1 << 20);
-                for (size_t k; (k = read_full(in.get(), buf.data(), buf.size())) > 0;) {
-                    write_all(it->second.get(), buf.data(), k, "write spool");
+                if (!in) {
+                    throw_errno("open spool " + sp.relpath);
                 }
+                copy_all(in.get(), it->second.get(), "write spool");
                 in.reset();
                 ::unlinkat(uw.get(), sp.relpath.substr(sp.relpath.find_last_of('/') + 1).c_str(),
                            0);
