@@ -38,10 +38,11 @@ const Parser& linux_lastlog_parser();
 const Parser& linux_w_parser();
 const Parser& linux_who_parser();
 const Parser& linux_sections_parser();
+const Parser& linux_ls_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
-    static const std::array<const Parser*, 30> kTable = {
+    static const std::array<const Parser*, 31> kTable = {
         &aws_cloudtrail_parser(),  &aws_vpcflow_parser(),    &linux_ps_parser(),
         &linux_netstat_parser(),   &linux_ss_parser(),       &linux_proc_exe_parser(),
         &linux_crontab_parser(),   &linux_passwd_parser(),   &linux_group_parser(),
@@ -51,7 +52,8 @@ std::span<const Parser* const> all() {
         &linux_uptime_parser(),    &linux_history_parser(),  &linux_iptables_parser(),
         &linux_lsmod_parser(),     &linux_dpkg_parser(),     &linux_lsof_parser(),
         &linux_last_parser(),      &linux_lastlog_parser(),  &linux_w_parser(),
-        &linux_who_parser(),       &linux_sections_parser(), &text_lines_parser(),
+        &linux_who_parser(),       &linux_sections_parser(), &linux_ls_parser(),
+        &text_lines_parser(),
     };
     return kTable;
 }

@@ -32,7 +32,7 @@ private:
 
 constexpr std::string_view kCommands[] = {
     "crontab", "passwd",   "group", "ip_addr", "ip_route", "arp",      "systemctl", "mount", "df",
-    "uname",   "hostname", "date",  "uptime",  "history",  "iptables", "lsmod",     "dpkg"};
+    "uname",   "hostname", "date",  "uptime",  "history",  "iptables", "lsmod",     "dpkg",  "ls"};
 
 }  // namespace
 
