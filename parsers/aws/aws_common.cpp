@@ -1,9 +1,15 @@
 #include "parsers/aws/aws_common.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
 #include <arpa/inet.h>
+#include <simdjson.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace evidenced::parsers::aws {
 
@@ -260,6 +266,251 @@ std::optional<uint64_t> parse_uint(std::string_view s) {
         v = v * 10 + static_cast<uint64_t>(c - '0');
     }
     return v;
+}
+
+// ---- JsonFramer ------------------------------------------------------------------------
+
+static_assert(JsonFramer::kPadding >= simdjson::SIMDJSON_PADDING);
+
+namespace {
+
+constexpr size_t kFrameChunk = 1 << 20;
+
+bool json_ws(char c) {
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+// memchr-based: single-line documents have no newline at all.
+uint64_t newlines_in(const char* p, const char* e) {
+    uint64_t n = 0;
+    while (p < e) {
+        const void* nl = std::memchr(p, '\n', static_cast<size_t>(e - p));
+        if (nl == nullptr) {
+            break;
+        }
+        ++n;
+        p = static_cast<const char*>(nl) + 1;
+    }
+    return n;
+}
+
+constexpr std::array<bool, 256> byte_class(std::string_view members) {
+    std::array<bool, 256> t{};
+    for (char c : members) {
+        t[static_cast<unsigned char>(c)] = true;
+    }
+    return t;
+}
+[[maybe_unused]] constexpr std::array<bool, 256> kInString = byte_class("\"\\");
+constexpr std::array<bool, 256> kStructural = byte_class("\"{}[]");
+
+}  // namespace
+
+JsonFramer::JsonFramer(Input& in) : in_(in) {
+    buf_.resize(kFrameChunk + kPadding);
+    buf_[0] = '"';
+}
+
+int JsonFramer::peek() {
+    for (;;) {
+        while (pos_ < end_ && json_ws(buf_[pos_])) {
+            ++pos_;
+        }
+        if (at_start_ && end_ - pos_ < 3 && refill()) {
+            continue;  // a BOM may straddle the first reads
+        }
+        if (pos_ < end_) {
+            if (at_start_ && end_ - pos_ >= 3 &&
+                std::memcmp(buf_.data() + pos_, "\xEF\xBB\xBF", 3) == 0) {
+                pos_ += 3;
+                at_start_ = false;
+                continue;
+            }
+            at_start_ = false;
+            return static_cast<unsigned char>(buf_[pos_]);
+        }
+        if (!refill()) {
+            return -1;
+        }
+    }
+}
+
+void JsonFramer::frame_value(size_t& start, size_t& end) {
+    size_t i = pos_;
+    const char c = buf_[i];
+    if (c == '"') {
+        i = skip_string(i + 1);
+    } else if (c == '{' || c == '[') {
+        i = skip_container(i + 1);
+    } else {
+        for (;;) {
+            while (i < end_ && !json_ws(buf_[i]) && buf_[i] != ',' && buf_[i] != '}' &&
+                   buf_[i] != ']') {
+                ++i;
+            }
+            if (i < end_ || !grow(i)) {
+                break;
+            }
+        }
+    }
+    start = pos_;  // refill() keeps pos_ pointing at the value's first byte
+    end = i;
+    pos_ = i;
+}
+
+void JsonFramer::frame_line(size_t& start, size_t& end) {
+    mark_ = pos_;
+    size_t i = pos_;
+    for (;;) {
+        const void* nl = std::memchr(buf_.data() + i, '\n', end_ - i);
+        if (nl != nullptr) {
+            i = static_cast<size_t>(static_cast<const char*>(nl) - buf_.data());
+            break;
+        }
+        i = end_;
+        if (!grow(i)) {
+            break;
+        }
+    }
+    start = pos_;
+    end = i;
+    pos_ = i < end_ ? i + 1 : i;
+    if (end > start && buf_[end - 1] == '\r') {
+        --end;
+    }
+}
+
+uint64_t JsonFramer::line_at(size_t p) {
+    if (p < nl_pos_) {
+        return lines_ + 1 - newlines_in(buf_.data() + p, buf_.data() + nl_pos_);
+    }
+    if (p > nl_pos_) {
+        lines_ += newlines_in(buf_.data() + nl_pos_, buf_.data() + p);
+        nl_pos_ = p;
+    }
+    return lines_ + 1;
+}
+
+void JsonFramer::skip_line() {
+    size_t s;
+    size_t e;
+    frame_line(s, e);
+}
+
+// Makes more input available; data from mark_ on keeps its offset relative to mark_.
+// Index `i` (>= mark_) is adjusted.  Returns false at the end of the input.
+bool JsonFramer::grow(size_t& i) {
+    const size_t shift = mark_;  // refill() moves the data down by the mark
+    if (!refill()) {
+        return false;
+    }
+    i -= shift;
+    return true;
+}
+
+bool JsonFramer::refill() {
+    if (eof_) {
+        return false;
+    }
+    if (mark_ > 0) {
+        if (nl_pos_ < mark_) {
+            line_at(mark_);
+        }
+        std::memmove(buf_.data(), buf_.data() + mark_, end_ - mark_);
+        end_ -= mark_;
+        pos_ -= mark_;
+        nl_pos_ -= mark_;
+        mark_ = 0;
+        buf_[end_] = '"';
+    }
+    if (end_ > kMaxValue) {
+        throw JsonFrameError{"value larger than 64 MiB"};
+    }
+    if (buf_.size() < end_ + kFrameChunk + kPadding) {
+        buf_.resize(std::max(buf_.size() * 2, end_ + kFrameChunk + kPadding));
+    }
+    const size_t k = in_.read(buf_.data() + end_, buf_.size() - end_ - kPadding);
+    if (k == 0) {
+        eof_ = true;
+        return false;
+    }
+    end_ += k;
+    buf_[end_] = '"';
+    return true;
+}
+
+// The scanning loops rely on the byte at end_ always being a '"' sentinel: they need no
+// bounds check and stop at the end of the data at the latest.
+size_t JsonFramer::skip_string(size_t i) {
+    for (;;) {
+        const char* b = buf_.data();
+#if defined(__SSE2__)
+        // 16 bytes at a time: loads may reach 15 bytes past the sentinel, inside kPadding.
+        const __m128i quote = _mm_set1_epi8('"');
+        const __m128i backslash = _mm_set1_epi8('\\');
+        for (;;) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i));
+            const auto m = static_cast<unsigned>(_mm_movemask_epi8(
+                _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash))));
+            if (m != 0) {
+                i += static_cast<size_t>(__builtin_ctz(m));
+                break;
+            }
+            i += 16;
+        }
+#else
+        while (!kInString[static_cast<unsigned char>(b[i])]) {
+            ++i;
+        }
+#endif
+        if (i < end_) {
+            if (b[i] == '"') {
+                return i + 1;
+            }
+            i += 2;  // an escape: skip the escaped byte, whatever it is
+            if (i <= end_) {
+                continue;
+            }
+        }
+        if (!grow(i)) {
+            throw JsonFrameError{"file ends inside a JSON string (truncated?)", true};
+        }
+    }
+}
+
+// A closer that does not match the innermost opener is taken as data, so one damaged
+// element ({"a":1,]}) stays one element and the ones after it still frame.
+size_t JsonFramer::skip_container(size_t i) {
+    stack_.assign(1, buf_[i - 1] == '{' ? '}' : ']');
+    for (;;) {
+        const char* b = buf_.data();
+        while (!kStructural[static_cast<unsigned char>(b[i])]) {
+            ++i;
+        }
+        if (i >= end_) {
+            if (!grow(i)) {
+                throw JsonFrameError{"file ends inside a JSON value (truncated?)", true};
+            }
+            continue;
+        }
+        const char ch = b[i];
+        if (ch == '"') {
+            i = skip_string(i + 1);
+            continue;
+        }
+        if (ch == '{' || ch == '[') {
+            if (stack_.size() >= 1024) {
+                throw JsonFrameError{"JSON nested deeper than 1024 levels"};
+            }
+            stack_.push_back(ch == '{' ? '}' : ']');
+        } else if (ch == stack_.back()) {
+            stack_.pop_back();
+            if (stack_.empty()) {
+                return i + 1;
+            }
+        }
+        ++i;
+    }
 }
 
 }  // namespace evidenced::parsers::aws

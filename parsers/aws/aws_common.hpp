@@ -1,18 +1,22 @@
 // Helpers shared by the AWS parsers (CloudTrail, VPC Flow Logs): account ids from S3 key
-// layouts, IP address checks and UTC timestamp formatting.
+// layouts, IP address checks, UTC timestamp formatting, a fast record writer and a streaming
+// JSON framer.
 //
-// Promises: pure functions, no allocation beyond the returned strings, no locale or time
-// zone dependence (all times are UTC, computed arithmetically).
+// Promises: the free functions are pure, allocate nothing beyond the returned strings and
+// depend on no locale or time zone (all times are UTC, computed arithmetically).  JsonFramer
+// holds at most one framed value (plus a 1 MiB read chunk) in memory.
 #pragma once
 
 #include <array>
 #include <charconv>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "daemon/common/json_writer.hpp"
+#include "parsers/parser.hpp"
 
 namespace evidenced::parsers::aws {
 
@@ -171,6 +175,78 @@ private:
     bool trusted_utf8_;
     std::array<bool, 16> nonempty_{};
     size_t depth_ = 0;
+};
+
+// A structural problem JsonFramer cannot step over (unbalanced brackets, a value too large,
+// the input ending inside a value).  `reason` is a static string; `at_end` says the input
+// ended inside the value, so nothing after it is left to recover.
+struct JsonFrameError {
+    const char* reason;
+    bool at_end = false;
+};
+
+// Streams an Input (through read()) in a bounded buffer and frames JSON values (objects,
+// arrays, strings, scalars) without parsing them, so wrapper arrays ({"Records":[...]},
+// {"events":[...]}, {"logEvents":[...]}) can be walked element by element whatever their
+// size.  The buffer keeps kPadding readable bytes past the data, so simdjson can parse a
+// framed value in place (parser.parse(p, len, false)).  Values larger than 64 MiB throw.
+class JsonFramer {
+public:
+    static constexpr size_t kPadding = 64;  // >= simdjson::SIMDJSON_PADDING (checked)
+    static constexpr size_t kMaxValue = 64u << 20;
+
+    explicit JsonFramer(Input& in);
+
+    const char* data() const {
+        return buf_.data();
+    }
+    size_t pos() const {
+        return pos_;
+    }
+    void set_pos(size_t p) {
+        pos_ = p;
+    }
+    // Bytes before this index may be dropped when the buffer is compacted; offsets from the
+    // mark on stay valid relative to it (the caller re-reads start/end after framing).
+    void set_mark(size_t m) {
+        mark_ = m;
+    }
+    size_t mark() const {
+        return mark_;
+    }
+
+    // Skips whitespace (and a UTF-8 BOM at the very start); returns the next byte or -1 at
+    // the end of the input.
+    int peek();
+    void consume() {
+        ++pos_;
+    }
+    // Frames the value starting at pos() (a non-whitespace byte; the mark is at or before
+    // it); on return [start, end) is the value and pos() is just past it.
+    void frame_value(size_t& start, size_t& end);
+    // The rest of the current line from pos() (without '\r\n'); pos() moves past the '\n'.
+    void frame_line(size_t& start, size_t& end);
+    // 1-based line number of byte `p` (p must not decrease between calls).
+    uint64_t line_at(size_t p);
+    // Moves to the start of the next line (error recovery).
+    void skip_line();
+
+private:
+    bool grow(size_t& i);
+    bool refill();
+    size_t skip_string(size_t i);
+    size_t skip_container(size_t i);
+
+    Input& in_;
+    std::string buf_;
+    std::string stack_;  // expected closers of the open containers
+    size_t pos_ = 0;
+    size_t end_ = 0;
+    size_t mark_ = 0;
+    size_t nl_pos_ = 0;
+    uint64_t lines_ = 0;
+    bool eof_ = false;
+    bool at_start_ = true;
 };
 
 }  // namespace evidenced::parsers::aws

@@ -12,6 +12,7 @@
 #include "daemon/common/json_writer.hpp"
 #include "daemon/settings/settings.hpp"
 #include "parsers/aws/aws_common.hpp"
+#include "parsers/input.hpp"
 
 namespace evidenced::parsers {
 
@@ -459,6 +460,323 @@ std::string epoch_to_iso(uint64_t v) {
     return aws::format_epoch_ms(ms);
 }
 
+// ---- CloudWatch Logs document shapes -----------------------------------------------------
+
+// How a file delivers its flow lines, told by its first non-blank line.
+enum class Shape {
+    kText,  // S3 objects, CreateExportTask lines, {"message":...} lines
+    kJson,  // filter-log-events / get-log-events output, subscription (Firehose) payloads
+    kCsv,   // CloudWatch console "Download as CSV"
+};
+
+std::string_view strip_bom(std::string_view s) {
+    if (s.starts_with("\xEF\xBB\xBF")) {
+        s.remove_prefix(3);
+    }
+    return s;
+}
+
+// Keys of the CloudWatch Logs API and subscription documents whose event array is walked.
+bool is_cwl_wrapper_key(std::string_view k) {
+    return k == "events" || k == "logEvents" || k == "messageType" || k == "owner" ||
+           k == "logGroup" || k == "logStream" || k == "subscriptionFilters" ||
+           k == "searchedLogStreams" || k == "nextToken" || k == "nextForwardToken" ||
+           k == "nextBackwardToken";
+}
+
+bool is_csv_header(std::string_view line) {
+    line = trim(strip_bom(line));
+    return line == "timestamp,message" || line == "\"timestamp\",\"message\"";
+}
+
+Shape sniff_shape(std::string_view first_line) {
+    if (is_csv_header(first_line)) {
+        return Shape::kCsv;
+    }
+    std::string_view l = trim(strip_bom(first_line));
+    if (l.starts_with("[")) {
+        return Shape::kJson;  // a bare array of events (jq '.events')
+    }
+    if (!l.starts_with("{")) {
+        return Shape::kText;
+    }
+    l = trim(l.substr(1));
+    if (l.empty()) {
+        return Shape::kJson;  // pretty-printed: "{" alone on the first line
+    }
+    if (l.front() != '"') {
+        return Shape::kText;
+    }
+    const size_t q = l.find('"', 1);
+    return q != std::string_view::npos && is_cwl_wrapper_key(l.substr(1, q - 1)) ? Shape::kJson
+                                                                                 : Shape::kText;
+}
+
+// One row of the console CSV: `<epoch ms>,<message>`, either field bare or CSV-quoted ("" is
+// one quote).  Sets `msg` (a view into `row` or `buf`); false when the row is not one.
+bool csv_message(std::string_view row, std::string& buf, std::string_view& msg) {
+    size_t i = 0;
+    auto field = [&](std::string_view& out, bool last) -> bool {
+        if (i < row.size() && row[i] == '"') {
+            const size_t start = ++i;
+            bool escaped = false;
+            for (;;) {
+                const size_t q = row.find('"', i);
+                if (q == std::string_view::npos) {
+                    return false;  // unterminated quote
+                }
+                if (q + 1 < row.size() && row[q + 1] == '"') {
+                    escaped = true;
+                    i = q + 2;
+                    continue;
+                }
+                out = row.substr(start, q - start);
+                i = q + 1;
+                break;
+            }
+            if (escaped) {
+                buf.clear();
+                for (size_t k = 0; k < out.size(); ++k) {
+                    buf.push_back(out[k]);
+                    if (out[k] == '"') {
+                        ++k;  // the second quote of a pair
+                    }
+                }
+                out = buf;
+            }
+            return true;
+        }
+        const size_t end = last ? row.size() : row.find(',', i);
+        if (end == std::string_view::npos) {
+            return false;
+        }
+        out = row.substr(i, end - i);
+        if (out.find('"') != std::string_view::npos) {
+            return false;
+        }
+        i = end;
+        return true;
+    };
+    std::string_view ts;
+    if (!field(ts, false) || ts.empty() || !aws::parse_uint(ts) || i >= row.size() ||
+        row[i] != ',') {
+        return false;
+    }
+    ++i;
+    if (!field(msg, true)) {
+        return false;
+    }
+    return trim(row.substr(i)).empty();
+}
+
+// Hands the lines of an Input (after `prefix`, the bytes already taken from it) out again
+// as raw bytes, so JsonFramer can take over once the first line has shown a JSON document:
+// Input does not allow mixing next_line() and read().
+class LineReplay final : public Input {
+public:
+    LineReplay(Input& in, std::string prefix)
+        : in_(in), prefix_(std::move(prefix)), pending_(prefix_) {}
+
+    size_t read(char* buf, size_t n) override {
+        size_t k = 0;
+        while (k < n) {
+            if (pending_.empty()) {
+                if (newline_) {
+                    buf[k++] = '\n';
+                    newline_ = false;
+                    continue;
+                }
+                const auto line = in_.next_line();
+                if (!line) {
+                    break;
+                }
+                pending_ = *line;
+                newline_ = !in_.truncated();  // a long line comes in pieces: join them
+                continue;
+            }
+            const size_t m = std::min(n - k, pending_.size());
+            std::memcpy(buf + k, pending_.data(), m);
+            pending_.remove_prefix(m);
+            k += m;
+        }
+        return k;
+    }
+    std::optional<std::string_view> next_line() override {
+        return std::nullopt;
+    }
+    uint64_t line_number() const override {
+        return 0;
+    }
+    bool truncated() const override {
+        return false;
+    }
+
+private:
+    Input& in_;
+    std::string prefix_;
+    std::string_view pending_;
+    bool newline_ = false;
+};
+
+// Walks CloudWatch Logs documents with a JsonFramer: `on_element(p, len)` gets each element
+// of an `events`/`logEvents` array (a padded, framed JSON value), or a whole top-level
+// object that is no wrapper ({"message":...}).  CONTROL_MESSAGE payloads are skipped.
+// Structural damage throws aws::JsonFrameError; what was handed out before stays.
+template <class OnElement>
+class CwlWalker {
+public:
+    explicit CwlWalker(OnElement& on_element) : on_element_(on_element) {}
+
+    // The document at f.pos() (whose first byte `c` is '{' or '['; the mark is at it).
+    void document(aws::JsonFramer& f, int c) {
+        if (c == '[') {
+            f.consume();
+            array(f, true);
+        } else {
+            object(f);
+        }
+    }
+
+private:
+    void object(aws::JsonFramer& f) {
+        f.consume();
+        int c = f.peek();
+        if (c != '"') {
+            // Not a wrapper ({} or damage): hand the whole value over as one element.
+            f.set_pos(f.mark());
+            element(f);
+            return;
+        }
+        size_t ks;
+        size_t ke;
+        f.frame_value(ks, ke);
+        std::string key(f.data() + ks + 1, ke - ks - 2);
+        if (!is_cwl_wrapper_key(key)) {
+            f.set_pos(f.mark());
+            element(f);
+            return;
+        }
+        bool control = false;
+        for (;;) {
+            c = f.peek();
+            if (c != ':') {
+                throw aws::JsonFrameError{
+                    c < 0 ? "file ends inside a JSON object (truncated?)" : "malformed JSON object",
+                    c < 0};
+            }
+            f.consume();
+            c = f.peek();
+            if (c < 0) {
+                throw aws::JsonFrameError{"file ends inside a JSON object (truncated?)", true};
+            }
+            if (c == '[' && (key == "events" || key == "logEvents")) {
+                f.consume();
+                array(f, !control);
+            } else {
+                size_t s;
+                size_t e;
+                f.set_mark(f.pos());
+                f.frame_value(s, e);
+                if (key == "messageType" &&
+                    std::string_view(f.data() + s, e - s) == "\"CONTROL_MESSAGE\"") {
+                    control = true;
+                }
+            }
+            c = f.peek();
+            if (c == '}') {
+                f.consume();
+                return;
+            }
+            if (c != ',') {
+                if (c < 0) {
+                    throw aws::JsonFrameError{"file ends inside a JSON object (truncated?)", true};
+                }
+                throw aws::JsonFrameError{"malformed JSON object"};
+            }
+            f.consume();
+            c = f.peek();
+            if (c != '"') {
+                throw aws::JsonFrameError{
+                    c < 0 ? "file ends inside a JSON object (truncated?)" : "malformed JSON object",
+                    c < 0};
+            }
+            f.set_mark(f.pos());
+            f.frame_value(ks, ke);
+            key.assign(f.data() + ks + 1, ke - ks - 2);
+        }
+    }
+
+    void array(aws::JsonFramer& f, bool emit) {
+        int c = f.peek();
+        if (c == ']') {
+            f.consume();
+            return;
+        }
+        for (;;) {
+            if (c < 0) {
+                throw aws::JsonFrameError{"file ends inside a JSON array (truncated?)", true};
+            }
+            f.set_mark(f.pos());
+            if (emit) {
+                element(f);
+            } else {
+                size_t s;
+                size_t e;
+                f.frame_value(s, e);
+            }
+            c = f.peek();
+            if (c == ']') {
+                f.consume();
+                return;
+            }
+            if (c != ',') {
+                if (c < 0) {
+                    throw aws::JsonFrameError{"file ends inside a JSON array (truncated?)", true};
+                }
+                throw aws::JsonFrameError{"malformed JSON array"};
+            }
+            f.consume();
+            c = f.peek();
+        }
+    }
+
+    void element(aws::JsonFramer& f) {
+        size_t s;
+        size_t e;
+        f.frame_value(s, e);
+        on_element_(f.data() + s, e - s);
+    }
+
+    OnElement& on_element_;
+};
+
+// The "message" of one framed CloudWatch Logs event, or the reason it has none.
+const char* event_message(simdjson::dom::parser& parser,
+                          const char* p,
+                          size_t len,
+                          std::string_view& msg,
+                          simdjson::error_code& err) {
+    simdjson::dom::element root;
+    err = parser.parse(p, len, false).get(root);
+    if (err != simdjson::SUCCESS) {
+        return "invalid JSON";
+    }
+    simdjson::dom::object obj;
+    if (root.get(obj) != simdjson::SUCCESS) {
+        return "expected a JSON object (a CloudWatch Logs event)";
+    }
+    if (obj["message"].get(msg) != simdjson::SUCCESS) {
+        return "CloudWatch Logs event without a \"message\" string";
+    }
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == '\r')) {
+        msg.remove_suffix(1);
+    }
+    if (trim(msg).empty()) {
+        return "CloudWatch Logs event with an empty message";
+    }
+    return nullptr;
+}
+
 class Session {
 public:
     Session(const ParseContext& ctx, RecordSink& sink) : sink_(sink) {
@@ -471,20 +789,48 @@ public:
     }
 
     void run(Input& in) {
-        bool first = true;
-        while (auto raw = in.next_line()) {
-            const uint64_t line_no = in.line_number();
-            if (first) {
-                first = false;
-                if (raw->starts_with("PAR1")) {
-                    sink_.emit(make_error_record(
-                        1, false,
-                        "unsupported format: Parquet (VPC flow logs in Parquet are kept raw in "
-                        "the evidence tree, not parsed)",
-                        {}));
-                    return;
-                }
+        // The first non-blank line tells the delivery shape.
+        std::optional<std::string_view> raw;
+        uint64_t blank = 0;
+        while ((raw = in.next_line())) {
+            if (in.truncated() || !trim(*raw).empty()) {
+                break;
             }
+            ++blank;
+        }
+        if (!raw) {
+            return;
+        }
+        if (blank == 0 && raw->starts_with("PAR1")) {
+            sink_.emit(make_error_record(
+                1, false,
+                "unsupported format: Parquet (VPC flow logs in Parquet are kept raw in "
+                "the evidence tree, not parsed)",
+                {}));
+            return;
+        }
+        switch (sniff_shape(*raw)) {
+            case Shape::kJson: {
+                std::string prefix(blank, '\n');
+                prefix.append(*raw);
+                if (!in.truncated()) {
+                    prefix.push_back('\n');
+                }
+                LineReplay replay(in, std::move(prefix));
+                run_json(replay);
+                return;
+            }
+            case Shape::kCsv: lines<true>(in, raw); return;
+            case Shape::kText: lines<false>(in, raw); return;
+        }
+    }
+
+private:
+    // The line loop (the hot path of S3 text delivery), from the already-read line `raw` on.
+    template <bool kCsv>
+    void lines(Input& in, std::optional<std::string_view> raw) {
+        do {
+            const uint64_t line_no = in.line_number();
             if (in.truncated()) {
                 sink_.emit(make_error_record(line_no, true, "line longer than 1 MiB", *raw));
                 while (in.truncated()) {
@@ -494,11 +840,116 @@ public:
                 }
                 continue;
             }
-            handle_line(*raw, line_no);
-        }
+            if constexpr (kCsv) {
+                csv_line(*raw, line_no);
+            } else {
+                handle_line(*raw, line_no);
+            }
+        } while ((raw = in.next_line()));
     }
 
-private:
+    void csv_line(std::string_view raw, uint64_t line_no) {
+        const std::string_view row = trim(raw);
+        if (row.empty() || is_csv_header(row)) {
+            return;
+        }
+        std::string_view msg;
+        if (!csv_message(row, csv_buf_, msg)) {
+            error(line_no, "CSV row is not <epoch ms>,<message> (CloudWatch console download)",
+                  raw);
+            return;
+        }
+        if (trim(msg).empty()) {
+            error(line_no, "CSV row with an empty message", raw);
+            return;
+        }
+        handle_line(msg, line_no);
+    }
+
+    // filter-log-events / get-log-events output and subscription payloads: each event's
+    // message is one flow line, positioned by its 1-based element index (evidence.record).
+    void run_json(Input& in) {
+        aws::JsonFramer f(in);
+        auto on_element = [this](const char* p, size_t len) { json_element(p, len); };
+        CwlWalker<decltype(on_element)> walker(on_element);
+        bool damaged = false;  // a document broke: its leftover lines are not news
+        uint64_t skipped = 0;
+        uint64_t first_skipped = 0;
+        auto flush_skipped = [&] {
+            if (skipped > 0) {
+                error_at(first_skipped, true,
+                         std::to_string(skipped) +
+                             " lines skipped: they continue a damaged JSON document",
+                         {});
+            }
+            skipped = 0;
+            damaged = false;
+        };
+        for (;;) {
+            try {
+                const int c = f.peek();
+                if (c < 0) {
+                    break;
+                }
+                f.set_mark(f.pos());
+                const uint64_t line = f.line_at(f.pos());
+                if (c == '{' || c == '[') {
+                    flush_skipped();
+                    walker.document(f, c);
+                    continue;
+                }
+                size_t s;
+                size_t e;
+                f.frame_line(s, e);
+                if (damaged) {
+                    if (skipped++ == 0) {
+                        first_skipped = line;
+                    }
+                    continue;
+                }
+                error_at(line, true, "not JSON (a CloudWatch Logs document was expected)",
+                         std::string_view(f.data() + s, e - s));
+            } catch (const aws::JsonFrameError& err) {
+                flush_skipped();
+                error_at(f.line_at(f.pos()), true, err.reason, {});
+                if (err.at_end) {
+                    break;  // the rest of the input is the cut value
+                }
+                damaged = true;
+                try {
+                    f.skip_line();
+                } catch (const aws::JsonFrameError&) {
+                    break;
+                }
+            }
+        }
+        flush_skipped();
+    }
+
+    void json_element(const char* p, size_t len) {
+        const uint64_t position = ++record_index_;
+        std::string_view msg;
+        simdjson::error_code err = simdjson::SUCCESS;
+        if (const char* why = event_message(event_json_, p, len, msg, err)) {
+            std::string reason(why);
+            if (err != simdjson::SUCCESS) {
+                reason.append(": ").append(simdjson::error_message(err));
+            }
+            error_at(position, false, reason, std::string_view(p, len));
+            return;
+        }
+        by_line_ = false;
+        handle_line(msg, position);
+        by_line_ = true;
+    }
+
+    void error_at(uint64_t position,
+                  bool by_line,
+                  const std::string& reason,
+                  std::string_view excerpt) {
+        sink_.emit(make_error_record(position, by_line, reason, excerpt));
+    }
+
     void handle_line(std::string_view raw, uint64_t line_no) {
         std::string_view line = trim(raw);
         if (line.empty()) {
@@ -573,8 +1024,8 @@ private:
         emit(*fmt, line_no);
     }
 
-    void error(uint64_t line_no, const std::string& reason, std::string_view excerpt) {
-        sink_.emit(make_error_record(line_no, true, reason, excerpt));
+    void error(uint64_t position, const std::string& reason, std::string_view excerpt) {
+        sink_.emit(make_error_record(position, by_line_, reason, excerpt));
     }
 
     std::string_view val(int idx) const {
@@ -585,12 +1036,12 @@ private:
         return v == "-" ? std::string_view() : v;
     }
 
-    void emit(const Format& f, uint64_t line_no) {
+    void emit(const Format& f, uint64_t position) {
         Record& r = rec_;
         r.clear();
         r.dataset = "aws.vpcflow";
-        r.position = line_no;
-        r.by_line = true;
+        r.position = position;
+        r.by_line = by_line_;
 
         const std::string_view action = val(f.action);
         const std::string_view start = val(f.start);
@@ -791,31 +1242,163 @@ private:
     std::array<std::string_view, kMaxFields> tok_{};
     simdjson::dom::parser json_;
     std::string unwrapped_;
+    // Position kind of the line being handled: evidence.line, or evidence.record for the
+    // elements of a JSON document.
+    bool by_line_ = true;
+    uint64_t record_index_ = 0;
+    simdjson::dom::parser event_json_;  // the JSON events; json_ unwraps {"message":...}
+    std::string csv_buf_;
 };
 
 // ---- detection and host ----------------------------------------------------------------
 
-// Walks the complete lines of a probe head, resolving formats as the parser does; reports
-// how many data lines fit, how many do not, and whether a header was seen.
+// What the lines of a probe head show, resolving formats as the parser does: how many data
+// lines fit, how many do not, and whether a header was seen.
 struct ProbeScan {
     size_t ok = 0;
     size_t bad = 0;
     bool header = false;
     bool header_first = false;  // the first non-blank line is a header
+    bool wrapped = false;       // a CloudWatch Logs JSON or CSV document
     std::string account;        // account-id of the first line that fits
 };
 
+class ProbeScanner {
+public:
+    // One non-blank flow line (text, CloudWatch export, {"message":...}, or a message).
+    void line(std::string_view line) {
+        ++seen_;
+        if (line.front() == '{') {
+            if (!unwrap_message(line, json_, unwrapped_)) {
+                ++out_.bad;
+                return;
+            }
+            line = trim(unwrapped_);
+        }
+        line = trim(strip_cloudwatch_prefix(line));
+        bool too_many;
+        const size_t n = split_fields(line, tok_, too_many);
+        if (too_many || n == 0) {
+            ++out_.bad;
+            return;
+        }
+        if (is_header(tok_.data(), n)) {
+            // Detection wants a real header: mostly known names, several of them.
+            size_t known = 0;
+            for (size_t i = 0; i < n; ++i) {
+                known += find_field(tok_[i]) != nullptr ? 1 : 0;
+            }
+            if (known >= 2) {
+                out_.header_first = out_.header_first || (seen_ == 1);
+                out_.header = true;
+                header_fmt_ =
+                    make_format(std::vector<std::string_view>(tok_.begin(), tok_.begin() + n));
+            } else {
+                ++out_.bad;
+            }
+            return;
+        }
+        const Format* fmt = nullptr;
+        if (header_fmt_) {
+            if (header_fmt_->columns.size() == n && type_check(*header_fmt_, tok_.data()).empty()) {
+                fmt = &*header_fmt_;
+            }
+        } else {
+            if (n == 14 && tok_[0] == "2" && type_check(default_v2(), tok_.data()).empty()) {
+                fmt = &default_v2();
+            }
+            for (const Format& f : builtin_formats()) {
+                if (fmt == nullptr && f.columns.size() == n && type_check(f, tok_.data()).empty()) {
+                    fmt = &f;
+                }
+            }
+        }
+        if (fmt == nullptr) {
+            ++out_.bad;
+            return;
+        }
+        ++out_.ok;
+        if (out_.account.empty() && fmt->account >= 0) {
+            out_.account.assign(tok_[static_cast<size_t>(fmt->account)]);
+        }
+    }
+
+    size_t seen() const {
+        return seen_;
+    }
+    ProbeScan& result() {
+        return out_;
+    }
+
+private:
+    ProbeScan out_;
+    size_t seen_ = 0;
+    std::optional<Format> header_fmt_;
+    std::array<std::string_view, kMaxFields> tok_{};
+    simdjson::dom::parser json_;
+    std::string unwrapped_;
+};
+
+// A filter-log-events / subscription head: the first event messages (up to the first that
+// is not a header) decide.  CloudTrail's messages are JSON events and do not fit.
+ProbeScan scan_json_probe(std::string_view head) {
+    struct Stop {};
+    ProbeScanner scanner;
+    simdjson::dom::parser parser;
+    auto on_element = [&](const char* p, size_t len) {
+        std::string_view msg;
+        simdjson::error_code err = simdjson::SUCCESS;
+        if (event_message(parser, p, len, msg, err) != nullptr) {
+            scanner.result().bad++;
+            throw Stop{};
+        }
+        const std::string_view line = trim(msg);
+        const size_t ok = scanner.result().ok;
+        const size_t bad = scanner.result().bad;
+        scanner.line(line);
+        if (scanner.result().ok != ok || scanner.result().bad != bad || scanner.seen() >= 4) {
+            throw Stop{};
+        }
+    };
+    MemoryInput in(head);
+    aws::JsonFramer f(in);
+    CwlWalker<decltype(on_element)> walker(on_element);
+    try {
+        for (int docs = 0; docs < 16; ++docs) {
+            const int c = f.peek();
+            if (c != '{' && c != '[') {
+                break;
+            }
+            f.set_mark(f.pos());
+            walker.document(f, c);
+        }
+    } catch (const Stop&) {
+    } catch (const aws::JsonFrameError&) {
+        // the head ends inside the document: what was seen decides
+    }
+    scanner.result().wrapped = true;
+    return std::move(scanner.result());
+}
+
 ProbeScan scan_probe(const FileProbe& probe) {
-    ProbeScan out;
     std::string_view h = probe.head;
     const bool whole = probe.size <= h.size();
-    std::optional<Format> header_fmt;
-    std::array<std::string_view, kMaxFields> tok{};
-    simdjson::dom::parser json;
-    std::string unwrapped;
-    size_t seen = 0;
-    while (!h.empty() && seen < 20) {
+    ProbeScanner scanner;
+    bool first = true;
+    bool csv = false;
+    while (!h.empty() && scanner.seen() < 20) {
         const size_t nl = h.find('\n');
+        if (first) {
+            const std::string_view l = trim(h.substr(0, nl));
+            if (!l.empty()) {
+                first = false;
+                const Shape shape = sniff_shape(l);
+                if (shape == Shape::kJson) {
+                    return scan_json_probe(h);
+                }
+                csv = shape == Shape::kCsv;
+            }
+        }
         if (nl == std::string_view::npos && !whole) {
             break;  // a cut line proves nothing
         }
@@ -824,62 +1407,27 @@ ProbeScan scan_probe(const FileProbe& probe) {
         if (line.empty()) {
             continue;
         }
-        ++seen;
-        if (line.front() == '{') {
-            if (!unwrap_message(line, json, unwrapped)) {
-                ++out.bad;
+        if (csv) {
+            if (is_csv_header(line)) {
                 continue;
             }
-            line = trim(unwrapped);
-        }
-        line = trim(strip_cloudwatch_prefix(line));
-        bool too_many;
-        const size_t n = split_fields(line, tok, too_many);
-        if (too_many || n == 0) {
-            ++out.bad;
-            continue;
-        }
-        if (is_header(tok.data(), n)) {
-            // Detection wants a real header: mostly known names, several of them.
-            size_t known = 0;
-            for (size_t i = 0; i < n; ++i) {
-                known += find_field(tok[i]) != nullptr ? 1 : 0;
+            // Like the JSON shapes: the first row that is no header decides.
+            std::string buf;
+            std::string_view msg;
+            if (!csv_message(line, buf, msg) || trim(msg).empty()) {
+                scanner.result().bad++;
+                break;
             }
-            if (known >= 2) {
-                out.header_first = out.header_first || (seen == 1);
-                out.header = true;
-                header_fmt =
-                    make_format(std::vector<std::string_view>(tok.begin(), tok.begin() + n));
-            } else {
-                ++out.bad;
+            scanner.line(trim(msg));
+            if (scanner.result().ok > 0 || scanner.result().bad > 0) {
+                break;
             }
             continue;
         }
-        const Format* fmt = nullptr;
-        if (header_fmt) {
-            if (header_fmt->columns.size() == n && type_check(*header_fmt, tok.data()).empty()) {
-                fmt = &*header_fmt;
-            }
-        } else {
-            if (n == 14 && tok[0] == "2" && type_check(default_v2(), tok.data()).empty()) {
-                fmt = &default_v2();
-            }
-            for (const Format& f : builtin_formats()) {
-                if (fmt == nullptr && f.columns.size() == n && type_check(f, tok.data()).empty()) {
-                    fmt = &f;
-                }
-            }
-        }
-        if (fmt == nullptr) {
-            ++out.bad;
-            continue;
-        }
-        ++out.ok;
-        if (out.account.empty() && fmt->account >= 0) {
-            out.account.assign(tok[static_cast<size_t>(fmt->account)]);
-        }
+        scanner.line(line);
     }
-    return out;
+    scanner.result().wrapped = csv;
+    return std::move(scanner.result());
 }
 
 class VpcFlow final : public Parser {
@@ -897,6 +1445,10 @@ public:
             return probe.path.find("vpcflowlogs") != std::string_view::npos ? 30 : 5;
         }
         const ProbeScan s = scan_probe(probe);
+        if (s.wrapped) {
+            // CloudWatch Logs JSON/CSV: claimed only when its first message is a flow line.
+            return s.ok > 0 && s.bad == 0 ? 95 : 0;
+        }
         if (s.header_first || (s.header && s.ok >= s.bad)) {
             return 95;
         }

@@ -8,6 +8,16 @@
 // {"message":"..."} wrappers are stripped; blank lines, CRLF and repeated headers are fine.
 // Parquet delivery gives one "unsupported format" error record (the file stays raw).
 //
+// CloudWatch Logs documents, told by content: `aws logs filter-log-events`/`get-log-events`
+// output ({"events":[...]}, pretty or compact), subscription/Firehose payloads
+// ({"messageType":"DATA_MESSAGE",...,"logEvents":[...]}, several may follow each other as
+// "}{"; CONTROL_MESSAGE skipped) and the console's "Download as CSV" (`timestamp,message`).
+// Each event's message is one flow line, resolved and rendered exactly as a headerless text
+// line; JSON events are positioned by their 1-based element index in the file
+// (evidence.record), CSV rows by line.  JSON documents are streamed element by element
+// (memory bounded by one element); a cut document gives an error record after the events
+// before the cut.  Detection claims these only when their first messages are flow lines.
+//
 // Record: every field under aws.vpcflow by its AWS name in snake_case (as Parquet, Athena
 // and Elastic spell it: account-id -> account_id), original text values, "-" = absent;
 // plus Elastic's ECS map (source.*, destination.*, network.*, cloud.*, event.*).
