@@ -4,6 +4,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <map>
+#include <set>
 #include <vector>
 
 #include <dirent.h>
@@ -162,7 +164,7 @@ std::vector<SegmentStore::Part> SegmentStore::plan(const std::string& incident,
             to = cut;
         }
         if (to > from) {
-            parts.push_back({spool.relpath, from, to,
+            parts.push_back({spool.source, spool.relpath, from, to,
                              dir_rel + "/" + segment_name(spool.source, instance_, seg), seg_size});
         }
         from = to;
@@ -174,7 +176,7 @@ std::vector<SegmentStore::Part> SegmentStore::plan(const std::string& incident,
     return parts;
 }
 
-void SegmentStore::apply(const Part& p) {
+bool SegmentStore::apply(const Part& p) {
     const size_t slash = p.segment.find_last_of('/');
     UniqueFd dir = make_dirs(root_fd_, p.segment.substr(0, slash));
     const std::string name = p.segment.substr(slash + 1);
@@ -196,9 +198,13 @@ void SegmentStore::apply(const Part& p) {
     if (done > p.to - p.from) {
         throw std::runtime_error("segment " + p.segment + " grew past its journalled part");
     }
+    if (done == p.to - p.from) {
+        return true;
+    }
     UniqueFd in(open_path_beneath(root_fd_, p.spool, false));
-    if (!in) {
-        throw_errno("open spool " + p.spool);
+    struct stat sst {};
+    if (!in || ::fstat(in.get(), &sst) != 0 || static_cast<uint64_t>(sst.st_size) < p.to) {
+        return false;  // a crash took the (never fsynced) spool: regenerate it
     }
     // The kernel copies (no trip through user space), in chunks that each end on '\n' so a
     // tailing forwarder never sees half a record -- except the completion of a line a crash
@@ -218,8 +224,15 @@ void SegmentStore::apply(const Part& p) {
         }
         pos = end;
     }
-    if (::fdatasync(out.get()) != 0) {
-        throw_errno("fdatasync segment");
+    return true;
+}
+
+void SegmentStore::sync_segments(const std::vector<std::string>& segments) {
+    for (const auto& seg : segments) {
+        UniqueFd f(open_path_beneath(root_fd_, seg, false));
+        if (f && ::fdatasync(f.get()) != 0) {
+            throw_errno("fdatasync segment " + seg);
+        }
     }
 }
 
@@ -227,7 +240,8 @@ void SegmentStore::commit(const std::string& id,
                           const std::string& incident,
                           const std::vector<Spool>& spools,
                           const std::function<void()>& commit_point,
-                          bool force_new) {
+                          bool force_new,
+                          bool durable) {
     std::vector<Part> parts;
     for (const auto& s : spools) {
         auto p = plan(incident, s, force_new);
@@ -237,7 +251,8 @@ void SegmentStore::commit(const std::string& id,
     intent["id"] = id;
     intent["parts"] = nlohmann::json::array();
     for (const auto& p : parts) {
-        intent["parts"].push_back({{"spool", p.spool},
+        intent["parts"].push_back({{"source", p.source},
+                                   {"spool", p.spool},
                                    {"from", p.from},
                                    {"to", p.to},
                                    {"segment", p.segment},
@@ -262,13 +277,70 @@ void SegmentStore::commit(const std::string& id,
     }
     ::fsync(idir.get());
     commit_point();
+    std::vector<std::string> touched;
     for (const auto& p : parts) {
-        apply(p);
+        if (!apply(p)) {
+            throw std::runtime_error("spool " + p.spool + " is missing or short");
+        }
+        if (std::find(touched.begin(), touched.end(), p.segment) == touched.end()) {
+            touched.push_back(p.segment);
+        }
     }
-    ::unlinkat(idir.get(), name.c_str(), 0);
+    if (durable) {
+        sync_segments(touched);
+        ::unlinkat(idir.get(), name.c_str(), 0);
+    } else {
+        // Writeback starts now, so a later checkpoint finds little left to wait for.
+        for (const auto& seg : touched) {
+            UniqueFd f(open_path_beneath(root_fd_, seg, false));
+            if (f) {
+                ::sync_file_range(f.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
+            }
+        }
+        pending_.push_back({name, std::move(touched)});
+    }
 }
 
-void SegmentStore::recover(const std::function<bool(const std::string&)>& committed) {
+void SegmentStore::checkpoint() {
+    if (pending_.empty()) {
+        return;
+    }
+    std::vector<std::string> segs;
+    for (const auto& p : pending_) {
+        for (const auto& s : p.segments) {
+            if (std::find(segs.begin(), segs.end(), s) == segs.end()) {
+                segs.push_back(s);
+            }
+        }
+    }
+    sync_segments(segs);
+    UniqueFd idir(open_path_beneath(root_fd_, "work/intents", true));
+    if (idir) {
+        for (const auto& p : pending_) {
+            ::unlinkat(idir.get(), p.intent.c_str(), 0);
+        }
+    }
+    pending_.clear();
+}
+
+void SegmentStore::start_writeback() {
+    std::vector<std::string> seen;
+    for (const auto& p : pending_) {
+        for (const auto& s : p.segments) {
+            if (std::find(seen.begin(), seen.end(), s) != seen.end()) {
+                continue;
+            }
+            seen.push_back(s);
+            UniqueFd f(open_path_beneath(root_fd_, s, false));
+            if (f) {
+                ::sync_file_range(f.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
+            }
+        }
+    }
+}
+
+void SegmentStore::recover(const std::function<bool(const std::string&)>& committed,
+                           const Regenerate& regenerate) {
     UniqueFd idir(open_path_beneath(root_fd_, "work/intents", true));
     if (!idir) {
         return;
@@ -285,6 +357,17 @@ void SegmentStore::recover(const std::function<bool(const std::string&)>& commit
         }
         ::closedir(d);
     }
+    std::sort(names.begin(), names.end());
+    // Parts of every committed plan, per segment in offset order: a deferred plan may
+    // precede another plan's part in the same segment, and both tails may be missing.
+    struct Item {
+        std::string id;
+        std::string intent;
+        Part part;
+    };
+    std::map<std::string, std::vector<Item>> by_segment;
+    std::vector<std::string> done_intents;
+    std::set<std::string> failed;
     for (const auto& n : names) {
         UniqueFd f(open_file_beneath(idir.get(), n));
         std::string text;
@@ -299,18 +382,83 @@ void SegmentStore::recover(const std::function<bool(const std::string&)>& commit
             const std::string id = intent.at("id").get<std::string>();
             if (committed(id)) {
                 for (const auto& jp : intent.at("parts")) {
-                    Part p{jp.at("spool"), jp.at("from"), jp.at("to"), jp.at("segment"),
-                           jp.at("offset")};
-                    apply(p);
+                    Part p{jp.value("source", ""), jp.at("spool"), jp.at("from"), jp.at("to"),
+                           jp.at("segment"),       jp.at("offset")};
+                    if (p.source.empty()) {  // plans written before "source": spool-<src>.jsonl
+                        const std::string base = p.spool.substr(p.spool.find_last_of('/') + 1);
+                        if (base.rfind("spool-", 0) == 0 && base.size() > 12) {
+                            p.source = base.substr(6, base.size() - 12);
+                        }
+                    }
+                    by_segment[p.segment].push_back({id, n, std::move(p)});
                 }
-                spdlog::info("Recovered an interrupted commit. id={} parts={}", id,
-                             intent.at("parts").size());
             }
         } catch (const std::exception& e) {
             spdlog::error("Cannot recover intent {}: {}", n, e.what());
-            continue;  // keep the intent for a human; never guess
+            failed.insert(n);  // keep the intent for a human; never guess
+            continue;
         }
-        ::unlinkat(idir.get(), n.c_str(), 0);
+        done_intents.push_back(n);
+    }
+    std::map<std::string, std::optional<std::vector<Spool>>> regenerated;
+    std::map<std::string, size_t> recovered;
+    std::vector<std::string> touched;
+    for (auto& [segment, items] : by_segment) {
+        std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+            return a.part.offset < b.part.offset;
+        });
+        for (auto& it : items) {
+            if (failed.count(it.intent) != 0) {
+                continue;
+            }
+            try {
+                const uint64_t before = file_size_at(root_fd_, segment);
+                bool ok = apply(it.part);
+                if (!ok && regenerate) {
+                    auto r = regenerated.find(it.id);
+                    if (r == regenerated.end()) {
+                        r = regenerated.emplace(it.id, regenerate(it.id)).first;
+                    }
+                    if (r->second) {
+                        for (const auto& sp : *r->second) {
+                            if (sp.source == it.part.source) {
+                                Part q = it.part;
+                                q.spool = sp.relpath;
+                                ok = apply(q);
+                            }
+                        }
+                    }
+                }
+                if (!ok) {
+                    throw std::runtime_error(
+                        "its spool is gone and the records cannot be "
+                        "rendered again");
+                }
+                if (file_size_at(root_fd_, segment) != before) {
+                    ++recovered[it.id];
+                    if (std::find(touched.begin(), touched.end(), segment) == touched.end()) {
+                        touched.push_back(segment);
+                    }
+                }
+            } catch (const std::exception& e) {
+                spdlog::error("Cannot recover intent {}: {}", it.intent, e.what());
+                failed.insert(it.intent);
+            }
+        }
+    }
+    for (const auto& [id, n] : recovered) {
+        spdlog::info("Recovered an interrupted commit. id={} parts={}", id, n);
+    }
+    // Deferred plans whose bytes all made it are dropped once their segments are durable.
+    std::vector<std::string> segs;
+    for (const auto& [segment, items] : by_segment) {
+        segs.push_back(segment);
+    }
+    sync_segments(segs);
+    for (const auto& n : done_intents) {
+        if (failed.count(n) == 0) {
+            ::unlinkat(idir.get(), n.c_str(), 0);
+        }
     }
 }
 

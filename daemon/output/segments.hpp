@@ -7,13 +7,19 @@
 // Exactly once: an upload's records are first spooled to work/ files.  commit() then
 // (1) plans which bytes of which spool go to which segment at which offset and journals
 // that plan (work/intents/<id>.json, fsynced), (2) runs the caller's commit point (the
-// ledger line), (3) appends, fdatasyncs, and drops the plan.  recover() finishes any plan
-// whose commit point was reached — appending only the missing tail of each part — and
-// discards the others (their upload is re-ingested from its claim).
-// Callers hold the instance's commit lock around commit() and recover().
+// ledger line), (3) appends.  A durable commit then fdatasyncs and drops the plan; a
+// deferred one (ingest) keeps the plan until checkpoint() has fdatasynced its segments,
+// so the output is not flushed twice per upload and nobody waits for it: the evidence
+// and the ledger line are what must be on disk, and the records can be rebuilt from them.
+// recover() finishes every plan whose commit point was reached -- appending only the
+// missing tail of each part, from the spool or, when a crash lost the spool, from spools
+// `regenerate` renders again (deterministically, byte for byte) -- and discards the
+// others (their upload is re-ingested from its claim).
+// Callers hold the instance's commit lock around commit(), checkpoint() and recover().
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,30 +37,52 @@ public:
     SegmentStore(int root_fd, std::string instance, uint64_t segment_bytes, gid_t group);
 
     // force_new: start new segment files for these sources (reparse).
+    // durable: fdatasync before returning; else the plan stays until checkpoint().
     void commit(const std::string& id,
                 const std::string& incident,
                 const std::vector<Spool>& spools,
                 const std::function<void()>& commit_point,
-                bool force_new = false);
+                bool force_new = false,
+                bool durable = true);
 
-    // committed(id): whether the plan's commit point was reached.
-    void recover(const std::function<bool(const std::string&)>& committed);
+    // Makes deferred commits durable (fdatasync their segments) and drops their plans.
+    void checkpoint();
+    // Starts writeback of the deferred commits' segments without waiting for it.
+    void start_writeback();
+    size_t pending() const {
+        return pending_.size();
+    }
+
+    // committed(id): whether the plan's commit point was reached.  regenerate(id): the
+    // upload's spools rendered again (nullopt if it cannot be); called only when a spool
+    // is missing or short.
+    using Regenerate = std::function<std::optional<std::vector<Spool>>(const std::string& id)>;
+    void recover(const std::function<bool(const std::string&)>& committed,
+                 const Regenerate& regenerate = {});
 
 private:
     struct Part {
-        std::string spool;  // relpath
-        uint64_t from = 0;  // spool byte range [from, to)
+        std::string source;  // segment family (to find a regenerated spool)
+        std::string spool;   // relpath
+        uint64_t from = 0;   // spool byte range [from, to)
         uint64_t to = 0;
         std::string segment;  // relpath
         uint64_t offset = 0;  // segment size before this part
     };
     std::vector<Part> plan(const std::string& incident, const Spool& spool, bool force_new);
-    void apply(const Part& p);
+    // Appends what the segment lacks of p; returns false when the spool cannot supply it.
+    bool apply(const Part& p);
+    void sync_segments(const std::vector<std::string>& segments);
 
     int root_fd_;
     std::string instance_;
     uint64_t segment_bytes_;
     gid_t group_;
+    struct Pending {
+        std::string intent;                 // file name in work/intents
+        std::vector<std::string> segments;  // relpaths it appended to
+    };
+    std::vector<Pending> pending_;
 };
 
 }  // namespace evidenced::output

@@ -56,6 +56,11 @@ constexpr size_t kSpoolFlush = 1 << 20;
 // kUploadPieceMem of them in memory at once (the rest are piece files).
 constexpr size_t kPieceMem = 8 << 20;
 constexpr uint64_t kUploadPieceMem = 48 << 20;
+// Deferred (not yet fdatasynced) commits before a checkpoint makes their output durable:
+// bounds what a power loss leaves for recovery to render again.
+constexpr size_t kMaxDeferredCommits = 256;
+// Uploads that stored at most this many files fdatasync them one by one; more, one syncfs.
+constexpr size_t kMaxFileSyncs = 64;
 
 std::string random_id() {
     std::random_device rd;
@@ -418,6 +423,144 @@ struct Ingestor::Impl {
         return spools;
     }
 
+    // The parse jobs of one ledger entry, as its ingest ran them (reparse, recovery), and
+    // the facts its stored members give.  counts[i] receives member i's record count.
+    std::vector<ParseJob> jobs_for_entry(const nlohmann::json& up,
+                                         parsers::UploadFacts& facts,
+                                         std::vector<uint64_t>& counts) const {
+        const std::string upload_mtime = up.at("upload").value("mtime", "");
+        std::vector<ParseJob> jobs;
+        counts.assign(up.value("members", nlohmann::json::array()).size(), 0);
+        size_t idx = 0;
+        for (const auto& m : up.value("members", nlohmann::json::array())) {
+            const size_t my = idx++;
+            if (!m.contains("stored") || !m["stored"].is_string()) {
+                continue;
+            }
+            const std::string stored = m["stored"];
+            // evidence/<incident>/<host>/<source>/<path>
+            std::vector<std::string> parts;
+            for (size_t a = 0, b; a <= stored.size(); a = b + 1) {
+                b = stored.find('/', a);
+                if (b == std::string::npos) {
+                    b = stored.size();
+                }
+                parts.push_back(stored.substr(a, b - a));
+                if (parts.size() == 4) {
+                    break;
+                }
+            }
+            if (parts.size() < 4) {
+                continue;
+            }
+            const std::string rel = stored.substr(parts[0].size() + parts[1].size() +
+                                                  parts[2].size() + parts[3].size() + 4);
+            UniqueFd ef(open_path_beneath(root.get(), stored, false));
+            if (!ef) {
+                spdlog::warn("Reparse: stored evidence missing. file={}", stored);
+                continue;
+            }
+            std::string head(parsers::kProbeBytes, '\0');
+            head.resize(pread_full(ef.get(), head.data(), head.size(), 0));
+            struct stat st {};
+            ::fstat(ef.get(), &st);
+            const parsers::FileProbe probe{rel, head, static_cast<uint64_t>(st.st_size)};
+            const parsers::Parser* parser = nullptr;
+            if (m.contains("parser") && m["parser"].is_string()) {
+                parser = parsers::find(m["parser"].get<std::string>());
+            }
+            for (const parsers::Parser* p : parsers::all()) {
+                if (p->wants_facts(probe)) {
+                    UniqueFd ff(open_path_beneath(root.get(), stored, false));
+                    parsers::FdInput fin(ff.get());
+                    try {
+                        p->gather_facts(probe, fin, facts);
+                    } catch (const std::exception&) {
+                    }
+                }
+            }
+            if (parser == nullptr ||
+                (parser->name() == "text.lines" && !cfg.output.unparsed_text_lines)) {
+                continue;
+            }
+            std::string collection = upload_mtime;
+            if (m.contains("mtime") && m["mtime"].is_string()) {
+                collection = m["mtime"].get<std::string>();
+            }
+            jobs.push_back(
+                {parser, parts[2], parts[3], stored, m.value("path", ""), collection, &counts[my]});
+        }
+        return jobs;
+    }
+
+    // Makes stored files (root-relative) durable with their directories.  Many files: one
+    // syncfs (one journal commit instead of thousands; it also flushes whatever else is
+    // dirty on the file system, which is why it is not used for a handful).
+    void sync_evidence(const std::vector<std::string>& files) const {
+        if (files.size() > kMaxFileSyncs) {
+            ::syncfs(root.get());
+            return;
+        }
+        std::set<std::string> dirs;
+        for (const auto& f : files) {
+            UniqueFd fd(open_path_beneath(root.get(), f, false));
+            if (!fd) {
+                continue;  // dedup race or a member removed by policy: nothing to sync
+            }
+            if (::fdatasync(fd.get()) != 0) {
+                throw_errno("fdatasync " + f);
+            }
+            for (size_t slash = f.find_last_of('/'); slash != std::string::npos && slash > 0;
+                 slash = f.find_last_of('/', slash - 1)) {
+                if (!dirs.insert(f.substr(0, slash)).second) {
+                    break;  // this one and its ancestors are in already
+                }
+            }
+        }
+        for (const auto& d : dirs) {
+            UniqueFd fd(open_path_beneath(root.get(), d, true));
+            if (fd) {
+                ::fsync(fd.get());
+            }
+        }
+        ::fsync(root.get());
+    }
+
+    // Renders a committed upload's records again from its ledger line and stored evidence
+    // (recovery, when a crash took spools that were never fsynced).  The spools go to a
+    // work dir the caller removes.
+    std::optional<std::vector<output::Spool>> regenerate(const std::string& id,
+                                                         std::vector<std::string>& work_dirs) {
+        const auto line = custody->ingest_line(id);
+        if (!line) {
+            return std::nullopt;
+        }
+        nlohmann::json up;
+        try {
+            up = nlohmann::json::parse(*line);
+        } catch (const std::exception&) {
+            return std::nullopt;
+        }
+        const std::string name = "ingest-regen-" + store::safe_name(id, "id");
+        const std::string work_rel = "work/" + name;
+        UniqueFd work_parent = make_dirs(root.get(), "work", 0700);
+        remove_work_dir(work_parent.get(), name);
+        UniqueFd work = make_dirs(root.get(), work_rel, 0700);
+        work_dirs.push_back(name);
+        parsers::UploadFacts facts;
+        std::vector<uint64_t> counts;
+        const std::vector<ParseJob> jobs = jobs_for_entry(up, facts, counts);
+        uint64_t records = 0;
+        uint64_t errors = 0;
+        std::map<std::string, uint64_t> by_dataset;
+        auto spools = parse_into_spools(work.get(), work_rel, jobs, up.value("incident", ""),
+                                        up.at("upload").value("sha256", ""), facts, records, errors,
+                                        by_dataset);
+        spdlog::warn("Rendered a committed upload's records again for recovery. id={} records={}",
+                     id, records);
+        return spools;
+    }
+
     bool committed(const std::string& id) {
         UniqueFd marker(open_path_beneath(root.get(), "work/intents/" + id + ".committed", false));
         if (marker) {
@@ -533,13 +676,30 @@ Ingestor::Ingestor(settings::Settings s) : impl_(std::make_unique<Impl>()) {
         impl_->root.get(), impl_->instance, impl_->cfg.output.segment_bytes, impl_->group);
     {
         Impl::CommitLock lock(*impl_);
-        impl_->segments->recover([this](const std::string& id) { return impl_->committed(id); });
+        std::vector<std::string> regen_dirs;
+        impl_->segments->recover([this](const std::string& id) { return impl_->committed(id); },
+                                 [this, &regen_dirs](const std::string& id) {
+                                     return impl_->regenerate(id, regen_dirs);
+                                 });
+        UniqueFd work_parent = make_dirs(impl_->root.get(), "work", 0700);
+        for (const auto& d : regen_dirs) {
+            remove_work_dir(work_parent.get(), d);
+        }
         impl_->drop_stale_markers();
         impl_->cleanup_stale_work();
     }
 }
 
-Ingestor::~Ingestor() = default;
+Ingestor::~Ingestor() {
+    // Deferred commits stay journalled until a checkpoint or the next start; get their
+    // bytes moving to disk now without making the caller wait for them.
+    try {
+        Impl::CommitLock lock(*impl_);
+        impl_->segments->start_writeback();
+    } catch (const std::exception& e) {
+        spdlog::warn("Cannot start writeback of the normalized output: {}", e.what());
+    }
+}
 
 const settings::Settings& Ingestor::config() const {
     return impl_->cfg;
@@ -835,6 +995,18 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
         routed[i].deduplicated = placed.deduplicated;
     }
 
+    // The evidence must be on disk before the ledger line names it; the records need not
+    // be (recovery renders them again from the evidence), so this comes before parsing.
+    {
+        std::vector<std::string> written{kept};
+        for (const Routed& r : routed) {
+            if (!r.stored.empty() && !r.deduplicated) {
+                written.push_back(r.stored);
+            }
+        }
+        im.sync_evidence(written);
+    }
+
     // 7. Parse each stored member into its source's spool, in archive order.
     std::vector<output::Spool> spools;
     std::map<std::string, uint64_t> by_dataset;
@@ -902,12 +1074,15 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
     finish_ledger(e, result.outcome, result.reason);
     e["original"] = kept;
 
-    // Durability per upload: one syncfs covers evidence, custody and spools.
-    ::syncfs(im.root.get());
     {
         CommitTurn turn(req);
         Impl::CommitLock lock(im);
-        im.segments->commit(id, incident, spools, [&] { im.custody->append(e); });
+        im.segments->commit(
+            id, incident, spools, [&] { im.custody->append(e); }, /*force_new=*/false,
+            /*durable=*/false);
+        if (im.segments->pending() >= kMaxDeferredCommits) {
+            im.segments->checkpoint();
+        }
     }
     release_claim();
     spdlog::debug(
@@ -1011,69 +1186,9 @@ uint64_t Ingestor::reparse(const std::optional<std::string>& incident_filter) {
                 continue;
             }
             const std::string sha = up.at("upload").value("sha256", "");
-            const std::string upload_mtime = up.at("upload").value("mtime", "");
             parsers::UploadFacts facts;
-            std::vector<ParseJob> jobs;
-            std::vector<uint64_t> counts(up.value("members", nlohmann::json::array()).size());
-            size_t idx = 0;
-            for (const auto& m : up.value("members", nlohmann::json::array())) {
-                const size_t my = idx++;
-                if (!m.contains("stored") || !m["stored"].is_string()) {
-                    continue;
-                }
-                const std::string stored = m["stored"];
-                // evidence/<incident>/<host>/<source>/<path>
-                std::vector<std::string> parts;
-                for (size_t a = 0, b; a <= stored.size(); a = b + 1) {
-                    b = stored.find('/', a);
-                    if (b == std::string::npos) {
-                        b = stored.size();
-                    }
-                    parts.push_back(stored.substr(a, b - a));
-                    if (parts.size() == 4) {
-                        break;
-                    }
-                }
-                if (parts.size() < 4) {
-                    continue;
-                }
-                const std::string rel = stored.substr(parts[0].size() + parts[1].size() +
-                                                      parts[2].size() + parts[3].size() + 4);
-                UniqueFd ef(open_path_beneath(im.root.get(), stored, false));
-                if (!ef) {
-                    spdlog::warn("Reparse: stored evidence missing. file={}", stored);
-                    continue;
-                }
-                std::string head(parsers::kProbeBytes, '\0');
-                head.resize(pread_full(ef.get(), head.data(), head.size(), 0));
-                struct stat st {};
-                ::fstat(ef.get(), &st);
-                const parsers::FileProbe probe{rel, head, static_cast<uint64_t>(st.st_size)};
-                const parsers::Parser* parser = nullptr;
-                if (m.contains("parser") && m["parser"].is_string()) {
-                    parser = parsers::find(m["parser"].get<std::string>());
-                }
-                for (const parsers::Parser* p : parsers::all()) {
-                    if (p->wants_facts(probe)) {
-                        UniqueFd ff(open_path_beneath(im.root.get(), stored, false));
-                        parsers::FdInput fin(ff.get());
-                        try {
-                            p->gather_facts(probe, fin, facts);
-                        } catch (const std::exception&) {
-                        }
-                    }
-                }
-                if (parser == nullptr ||
-                    (parser->name() == "text.lines" && !im.cfg.output.unparsed_text_lines)) {
-                    continue;
-                }
-                std::string collection = upload_mtime;
-                if (m.contains("mtime") && m["mtime"].is_string()) {
-                    collection = m["mtime"].get<std::string>();
-                }
-                jobs.push_back({parser, parts[2], parts[3], stored, m.value("path", ""), collection,
-                                &counts[my]});
-            }
+            std::vector<uint64_t> counts;
+            const std::vector<ParseJob> jobs = im.jobs_for_entry(up, facts, counts);
             // Per upload, spools are appended to the incident's spools in order.
             const std::string sub = "u" + std::to_string(&up - &uploads[0]);
             UniqueFd uw = make_dirs(work.get(), sub, 0700);

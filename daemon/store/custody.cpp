@@ -265,4 +265,38 @@ bool Custody::has_ingest_id(const std::string& id) {
     }
 }
 
+std::optional<std::string> Custody::ingest_line(const std::string& id) {
+    std::lock_guard<std::mutex> lock(mu_);
+    UniqueFd f(open_path_beneath(root_fd_, ledger_, false));
+    if (!f) {
+        return std::nullopt;
+    }
+    const std::string needle = "\"ingest_id\":\"" + id + "\"";
+    std::string text;
+    std::vector<char> buf(1 << 20);
+    for (size_t k; (k = read_full(f.get(), buf.data(), buf.size())) > 0;) {
+        text.append(buf.data(), k);
+        const size_t hit = text.find(needle);
+        if (hit != std::string::npos) {
+            const size_t nl = text.find('\n', hit);
+            if (nl == std::string::npos) {
+                continue;  // the rest of the line is in the next read
+            }
+            const size_t start = text.rfind('\n', hit);
+            const size_t from = start == std::string::npos ? 0 : start + 1;
+            return text.substr(from, nl - from);
+        }
+        const size_t last_nl = text.rfind('\n');
+        if (last_nl != std::string::npos) {
+            text.erase(0, last_nl + 1);  // keep only the unfinished line
+        }
+    }
+    const size_t hit = text.find(needle);
+    if (hit == std::string::npos) {
+        return std::nullopt;
+    }
+    const size_t start = text.rfind('\n', hit);
+    return text.substr(start == std::string::npos ? 0 : start + 1);
+}
+
 }  // namespace evidenced::store

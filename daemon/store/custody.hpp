@@ -13,6 +13,7 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -50,6 +51,8 @@ public:
     bool already_ingested(const std::string& sha256, const std::string& incident);
     // Whether this instance's ledger holds a line with "ingest_id": id.
     bool has_ingest_id(const std::string& id);
+    // That line itself (recovery renders its records again), or nullopt.
+    std::optional<std::string> ingest_line(const std::string& id);
 
     const std::string& ledger_path() const {
         return ledger_;

@@ -1,6 +1,8 @@
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <fcntl.h>
@@ -110,4 +112,81 @@ TEST_CASE("segments: a crash after the commit point is completed exactly once", 
     CHECK(root.read("normalized/IR/other-inst-000001.jsonl") == before + data);
     store.recover([](const std::string&) { return true; });  // idempotent
     CHECK(root.read("normalized/IR/other-inst-000001.jsonl") == before + data);
+}
+
+TEST_CASE("segments: deferred commits stay journalled until a checkpoint", "[segments]") {
+    TempRoot root;
+    SegmentStore store(root.fd, "inst", 1 << 20, static_cast<gid_t>(-1));
+    root.write("work/u/a.jsonl", lines(0, 20));
+    root.write("work/u/b.jsonl", lines(20, 30));
+    store.commit(
+        "ida", "IR", {Spool{"other", "work/u/a.jsonl"}}, [] {}, false, /*durable=*/false);
+    store.commit(
+        "idb", "IR", {Spool{"other", "work/u/b.jsonl"}}, [] {}, false, /*durable=*/false);
+    CHECK(root.read("normalized/IR/other-inst-000001.jsonl") == lines(0, 30));
+    CHECK(store.pending() == 2);
+    CHECK(fs::exists(root.dir / "work/intents/ida.json"));
+    CHECK(fs::exists(root.dir / "work/intents/idb.json"));
+    store.checkpoint();
+    CHECK(store.pending() == 0);
+    CHECK(!fs::exists(root.dir / "work/intents/ida.json"));
+    CHECK(!fs::exists(root.dir / "work/intents/idb.json"));
+    CHECK(root.read("normalized/IR/other-inst-000001.jsonl") == lines(0, 30));
+}
+
+TEST_CASE("segments: a power loss after deferred commits is completed from regenerated spools",
+          "[segments]") {
+    TempRoot root;
+    SegmentStore store(root.fd, "inst", 1 << 20, static_cast<gid_t>(-1));
+    fs::create_directories(root.dir / "work/v");
+    root.write("work/u/a.jsonl", lines(0, 40));
+    root.write("work/v/b.jsonl", lines(40, 45));
+    store.commit(
+        "ida", "IR", {Spool{"other", "work/u/a.jsonl"}}, [] {}, false, /*durable=*/false);
+    store.commit(
+        "idb", "IR", {Spool{"other", "work/v/b.jsonl"}}, [] {}, false, /*durable=*/false);
+    // The power loss: neither spool nor the segment's tail (cut mid-line inside the first
+    // upload's part) made it to disk; the two plans and the ledger did.
+    const std::string seg = "normalized/IR/other-inst-000001.jsonl";
+    root.write(seg, lines(0, 40).substr(0, 555));
+    fs::remove(root.dir / "work/u/a.jsonl");
+    fs::remove(root.dir / "work/v/b.jsonl");
+
+    std::vector<std::string> asked;
+    auto regenerate = [&](const std::string& id) -> std::optional<std::vector<Spool>> {
+        asked.push_back(id);
+        fs::create_directories(root.dir / "work/regen");
+        const std::string rel = "work/regen/" + id + ".jsonl";
+        root.write(rel, id == "ida" ? lines(0, 40) : lines(40, 45));
+        return std::vector<Spool>{Spool{"other", rel}};
+    };
+    SegmentStore(root.fd, "inst", 1 << 20, static_cast<gid_t>(-1))
+        .recover([](const std::string&) { return true; }, regenerate);
+    CHECK(root.read(seg) == lines(0, 45));
+    CHECK(asked == std::vector<std::string>{"ida", "idb"});
+    CHECK(!fs::exists(root.dir / "work/intents/ida.json"));
+    CHECK(!fs::exists(root.dir / "work/intents/idb.json"));
+
+    // Nothing left to do: a second recovery neither appends nor regenerates.
+    asked.clear();
+    SegmentStore(root.fd, "inst", 1 << 20, static_cast<gid_t>(-1))
+        .recover([](const std::string&) { return true; }, regenerate);
+    CHECK(root.read(seg) == lines(0, 45));
+    CHECK(asked.empty());
+}
+
+TEST_CASE("segments: a lost spool that cannot be rendered again keeps its plan", "[segments]") {
+    TempRoot root;
+    SegmentStore store(root.fd, "inst", 1 << 20, static_cast<gid_t>(-1));
+    root.write("work/u/a.jsonl", lines(0, 10));
+    store.commit(
+        "ida", "IR", {Spool{"other", "work/u/a.jsonl"}}, [] {}, false, /*durable=*/false);
+    const std::string seg = "normalized/IR/other-inst-000001.jsonl";
+    root.write(seg, "");
+    fs::remove(root.dir / "work/u/a.jsonl");
+    SegmentStore(root.fd, "inst", 1 << 20, static_cast<gid_t>(-1))
+        .recover([](const std::string&) { return true; },
+                 [](const std::string&) { return std::optional<std::vector<Spool>>(); });
+    CHECK(root.read(seg).empty());
+    CHECK(fs::exists(root.dir / "work/intents/ida.json"));  // for a human, never a guess
 }
