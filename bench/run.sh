@@ -176,10 +176,22 @@ print("\n".join(out))' "$parser_mib"
     fresh
     measure "evidenced ingest (UAC live_response tar, parse on)" "$lx_bytes" \
         "$bin" ingest --root "$out/ev" --incident BENCH "$work/uac-host.tar"
-    measure "jc --ps (ps auxwww)" "$(stat -c %s "$ps_file")" \
-        bash -c 'jc --ps <"$1" >"$0"' "$out/jc-ps.json" "$ps_file"
-    measure "jc --netstat (netstat -anp)" "$(stat -c %s "$ns_file")" \
-        bash -c 'jc --netstat <"$1" >"$0"' "$out/jc-ns.json" "$ns_file"
+    # Same files, same run: the big ps and netstat tables (bench/make_linux_tables.py), each
+    # ingested alone (stored, custody, records written) against jc on the same bytes.
+    tables=$work/linux-tables
+    python3 bench/make_linux_tables.py --out "$tables" >/dev/null
+    for spec in "ps:ps_auxwwwf.txt:ps" "netstat:netstat_-anp.txt:netstat"; do
+        IFS=: read -r cmd file jcarg <<<"$spec"
+        f=$tables/$file
+        fresh
+        measure "evidenced ingest ($file, parse on)" "$(stat -c %s "$f")" \
+            "$bin" ingest --root "$out/ev" --incident BENCH --host web01 "$f"
+        ev_n=$(cat "$out"/ev/normalized/BENCH/linux-commands-*.jsonl | grep -c "\"linux.$cmd\"" || true)
+        measure "jc --$jcarg ($file)" "$(stat -c %s "$f")" \
+            bash -c 'jc --"$1" <"$2" >"$0"' "$out/jc-$cmd.json" "$jcarg" "$f"
+        jc_n=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))))" "$out/jc-$cmd.json")
+        echo "  records: evidenced linux.$cmd $ev_n, jc $jc_n"
+    done
 fi
 rm -rf "$out"
 
@@ -191,6 +203,16 @@ print(f"{'run':<58} {'seconds':>8} {'MB/s':>7} {'peak RSS MiB':>13}")
 for name, secs, mbs, rss in rows:
     print(f"{name:<58} {secs:>8} {mbs:>7} {rss:>13}")
 t = {name: float(secs) for name, secs, _, _ in rows if secs != "FAILED"}
+def ratio(label, ours, peer):
+    a, b = t.get(ours), t.get(peer)
+    if a and b:
+        print(f"ratio ({label}): {peer} / evidenced time = {b / a:.1f}x")
+ratio("cloudtrail vs jq", "evidenced ingest (cloudtrail, parse on)", "zcat | jq -c '.Records[]'")
+ratio("cloudtrail vs jq ECS", "evidenced ingest (cloudtrail, parse on)", "zcat | jq -c (12 ECS renames)")
+ratio("cloudtrail vs zcat floor", "evidenced ingest (cloudtrail, parse on)", "zcat (floor)")
+ratio("vpcflow vs mlr", "evidenced ingest (vpcflow, parse on)", "mlr --icsv --ifs ' ' --ojsonl --gzin cat")
+ratio("ps vs jc", "evidenced ingest (ps_auxwwwf.txt, parse on)", "jc --ps (ps_auxwwwf.txt)")
+ratio("netstat vs jc", "evidenced ingest (netstat_-anp.txt, parse on)", "jc --netstat (netstat_-anp.txt)")
 for kind in ("tar.gz", "zip"):
     e = t.get(f"evidenced ingest --set parse=false ({kind})")
     b = t.get(f"bsdtar -xf + gzip -d (xargs -P2) ({kind})")

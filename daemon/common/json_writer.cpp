@@ -3,6 +3,8 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 #include "daemon/common/utf8.hpp"
 
@@ -20,6 +22,36 @@ constexpr auto kNeedsWork = [] {
     return t;
 }();
 
+// Eight bytes at a time: whether any of them needs work (SWAR: a zero byte in x shows as
+// (x - 0x01..) & ~x & 0x80..).  Most strings in records are long plain runs (paths,
+// command lines, ARNs), so this is where a rendered line spends its time.
+inline bool word_needs_work(uint64_t w) {
+    constexpr uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr uint64_t kHigh = 0x8080808080808080ULL;
+    const uint64_t quote = w ^ (kOnes * '"');
+    const uint64_t bslash = w ^ (kOnes * '\\');
+    const uint64_t zero_quote = (quote - kOnes) & ~quote;
+    const uint64_t zero_bslash = (bslash - kOnes) & ~bslash;
+    const uint64_t control = (w - kOnes * 0x20) & ~w;
+    return ((zero_quote | zero_bslash | control | w) & kHigh) != 0;
+}
+
+inline size_t plain_run(std::string_view s, size_t i) {
+    const size_t n = s.size();
+    while (i + 8 <= n) {
+        uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        if (word_needs_work(w)) {
+            break;
+        }
+        i += 8;
+    }
+    while (i < n && !kNeedsWork[static_cast<unsigned char>(s[i])]) {
+        ++i;
+    }
+    return i;
+}
+
 }  // namespace
 
 void json_append_string(std::string& out, std::string_view s) {
@@ -28,10 +60,7 @@ void json_append_string(std::string& out, std::string_view s) {
     size_t i = 0;
     while (i < s.size()) {
         // Copy the longest run that needs no escaping in one go.
-        size_t j = i;
-        while (j < s.size() && !kNeedsWork[static_cast<unsigned char>(s[j])]) {
-            ++j;
-        }
+        const size_t j = plain_run(s, i);
         out.append(s.data() + i, j - i);
         i = j;
         if (i >= s.size()) {
