@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <simdjson.h>
@@ -14,6 +16,7 @@
 
 #include "daemon/common/json_writer.hpp"
 #include "parsers/aws/aws_common.hpp"
+#include "parsers/input.hpp"
 
 namespace evidenced::parsers {
 
@@ -276,12 +279,11 @@ private:
     // Makes more input available; data from mark_ on keeps its offset relative to mark_.
     // Index `i` (>= mark_) is adjusted.  Returns false at the end of the input.
     bool grow(size_t& i) {
-        const size_t shift = mark_;  // refill() moves the data down by the mark
-        if (!refill()) {
-            return false;
-        }
+        // refill() moves the data down by the mark, also when it then finds the end of input.
+        const size_t shift = eof_ ? 0 : mark_;
+        const bool more = refill();
         i -= shift;
-        return true;
+        return more;
     }
 
     bool refill() {
@@ -622,6 +624,349 @@ void quote_big_numbers(std::string_view t, std::string& out) {
     }
 }
 
+// ---- CSV (CloudTrail Lake saved results, CloudWatch/console "Download as CSV") ----------
+
+constexpr size_t kCsvChunk = 1 << 20;
+constexpr size_t kMaxCsvRecord = 16u << 20;  // a CloudTrail event is at most 256 KB
+constexpr const char* kEofInQuote = "file ends inside a quoted CSV field (truncated?)";
+
+// Streams RFC 4180 records (quoted fields may hold commas, doubled quotes and line breaks)
+// from Input::read() through a buffer bounded by the largest record.  A record that breaks
+// the quoting rules is reported and reading resumes on the line after the one it began on,
+// so one bad row costs one row.
+class CsvReader {
+public:
+    enum class Status { kRecord, kEnd, kError };
+
+    explicit CsvReader(Input& in, size_t chunk = kCsvChunk) : in_(in), chunk_(chunk) {}
+
+    Status next() {
+        for (;;) {
+            size_t i = start_;
+            try {
+                if (at_start_) {
+                    while (end_ - start_ < 3 && more(i)) {
+                    }
+                    if (end_ - start_ >= 3 &&
+                        std::memcmp(buf_.data() + start_, "\xEF\xBB\xBF", 3) == 0) {
+                        start_ += 3;
+                        i = start_;
+                    }
+                    at_start_ = false;
+                }
+                if (i == end_ && !more(i)) {
+                    return Status::kEnd;
+                }
+                rec_line_ = line_;
+                store_.clear();
+                bounds_.clear();
+                quoted_ = false;
+                if (const char* why = parse_record(i)) {
+                    fail(why);
+                    return Status::kError;
+                }
+            } catch (const FrameError& e) {
+                fail(e.reason);
+                return Status::kError;
+            }
+            line_ += count_newlines(buf_.data() + start_, buf_.data() + i);
+            start_ = i;
+            if (bounds_.size() == 1 && bounds_[0].second == 0 && !quoted_) {
+                continue;  // a blank line
+            }
+            return Status::kRecord;
+        }
+    }
+
+    size_t size() const {
+        return bounds_.size();
+    }
+    std::string_view field(size_t i) const {
+        return std::string_view(store_).substr(bounds_[i].first, bounds_[i].second);
+    }
+    uint64_t line() const {
+        return rec_line_;
+    }
+    const char* reason() const {
+        return reason_;
+    }
+    std::string_view excerpt() const {
+        return excerpt_;
+    }
+    // Whether the last record ended with a line break (false: cut by the end of the data).
+    bool terminated() const {
+        return terminated_;
+    }
+
+private:
+    // Makes more input available; data from start_ on is kept, `i` follows it.
+    bool more(size_t& i) {
+        if (eof_) {
+            return false;
+        }
+        if (start_ > 0) {
+            std::memmove(buf_.data(), buf_.data() + start_, end_ - start_);
+            end_ -= start_;
+            i -= start_;
+            start_ = 0;
+        }
+        if (end_ > kMaxCsvRecord) {
+            throw FrameError{"CSV record larger than 16 MiB"};
+        }
+        if (buf_.size() < end_ + chunk_) {
+            buf_.resize(end_ + chunk_);
+        }
+        const size_t k = in_.read(buf_.data() + end_, buf_.size() - end_);
+        if (k == 0) {
+            eof_ = true;
+            return false;
+        }
+        end_ += k;
+        return true;
+    }
+
+    // One record from index i; on success i is past its line break.  nullptr or the reason.
+    const char* parse_record(size_t& i) {
+        terminated_ = false;
+        for (;;) {
+            const size_t fb = store_.size();
+            if (i == end_ && !more(i)) {
+                bounds_.emplace_back(fb, 0);  // the data ends after a ','
+                return nullptr;
+            }
+            if (buf_[i] == '"') {
+                quoted_ = true;
+                ++i;
+                for (;;) {
+                    const void* q = std::memchr(buf_.data() + i, '"', end_ - i);
+                    if (q == nullptr) {
+                        store_.append(buf_.data() + i, end_ - i);
+                        i = end_;
+                        if (!more(i)) {
+                            return kEofInQuote;
+                        }
+                        continue;
+                    }
+                    const size_t qi =
+                        static_cast<size_t>(static_cast<const char*>(q) - buf_.data());
+                    store_.append(buf_.data() + i, qi - i);
+                    i = qi + 1;
+                    if (i == end_ && !more(i)) {
+                        break;
+                    }
+                    if (buf_[i] != '"') {
+                        break;
+                    }
+                    store_.push_back('"');  // "" inside quotes
+                    ++i;
+                }
+                bounds_.emplace_back(fb, store_.size() - fb);
+                if (i == end_ && !more(i)) {
+                    return nullptr;
+                }
+                if (buf_[i] == '\r') {
+                    ++i;
+                    if (i == end_ && !more(i)) {
+                        return nullptr;
+                    }
+                    if (buf_[i] != '\n') {
+                        return "unexpected character after a closing quote in a CSV field";
+                    }
+                }
+                if (buf_[i] == ',') {
+                    ++i;
+                    continue;
+                }
+                if (buf_[i] == '\n') {
+                    ++i;
+                    terminated_ = true;
+                    return nullptr;
+                }
+                return "unexpected character after a closing quote in a CSV field";
+            }
+            // Unquoted: up to ',' or the line break; a lone '"' inside is kept as data.
+            for (;;) {
+                size_t j = i;
+                while (j < end_ && buf_[j] != ',' && buf_[j] != '\n') {
+                    ++j;
+                }
+                store_.append(buf_.data() + i, j - i);
+                i = j;
+                if (i < end_) {
+                    break;
+                }
+                if (!more(i)) {
+                    break;
+                }
+            }
+            const bool comma = i < end_ && buf_[i] == ',';
+            if (!comma && store_.size() > fb && store_.back() == '\r') {
+                store_.pop_back();
+            }
+            bounds_.emplace_back(fb, store_.size() - fb);
+            if (i == end_) {
+                return nullptr;
+            }
+            ++i;
+            if (!comma) {
+                terminated_ = true;
+                return nullptr;
+            }
+        }
+    }
+
+    // Reports the record that began at start_ and moves to the line after its first line.
+    void fail(const char* why) {
+        reason_ = why;
+        excerpt_.assign(buf_.data() + start_, std::min<size_t>(end_ - start_, 60));
+        terminated_ = false;
+        ++line_;
+        const void* nl = std::memchr(buf_.data() + start_, '\n', end_ - start_);
+        if (nl != nullptr) {
+            start_ = static_cast<size_t>(static_cast<const char*>(nl) - buf_.data()) + 1;
+            return;
+        }
+        // The first line alone is longer than the buffer: drop it as it streams by.
+        start_ = end_ = 0;
+        for (;;) {
+            size_t i = 0;
+            if (!more(i)) {
+                return;
+            }
+            nl = std::memchr(buf_.data(), '\n', end_);
+            if (nl != nullptr) {
+                start_ = static_cast<size_t>(static_cast<const char*>(nl) - buf_.data()) + 1;
+                return;
+            }
+            end_ = 0;
+        }
+    }
+
+    Input& in_;
+    size_t chunk_;
+    std::string buf_;
+    size_t start_ = 0;  // first byte of the record being read
+    size_t end_ = 0;
+    bool eof_ = false;
+    bool at_start_ = true;
+    bool quoted_ = false;
+    bool terminated_ = false;
+    uint64_t line_ = 1;  // line number of start_
+    uint64_t rec_line_ = 0;
+    std::string store_;  // the record's unquoted fields, back to back
+    std::vector<std::pair<size_t, size_t>> bounds_;
+    const char* reason_ = nullptr;
+    std::string excerpt_;
+};
+
+// CloudTrail Lake's lower-case column names and the CloudTrail record names they stand for.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 31> kLakeColumns = {{
+    {"eventversion", "eventVersion"},
+    {"useridentity", "userIdentity"},
+    {"eventtime", "eventTime"},
+    {"eventsource", "eventSource"},
+    {"eventname", "eventName"},
+    {"awsregion", "awsRegion"},
+    {"sourceipaddress", "sourceIPAddress"},
+    {"useragent", "userAgent"},
+    {"errorcode", "errorCode"},
+    {"errormessage", "errorMessage"},
+    {"requestparameters", "requestParameters"},
+    {"responseelements", "responseElements"},
+    {"additionaleventdata", "additionalEventData"},
+    {"requestid", "requestID"},
+    {"eventid", "eventID"},
+    {"readonly", "readOnly"},
+    {"resources", "resources"},
+    {"eventtype", "eventType"},
+    {"apiversion", "apiVersion"},
+    {"managementevent", "managementEvent"},
+    {"recipientaccountid", "recipientAccountId"},
+    {"serviceeventdetails", "serviceEventDetails"},
+    {"sharedeventid", "sharedEventID"},
+    {"vpcendpointid", "vpcEndpointId"},
+    {"vpcendpointaccountid", "vpcEndpointAccountId"},
+    {"eventcategory", "eventCategory"},
+    {"addendum", "addendum"},
+    {"sessioncredentialfromconsole", "sessionCredentialFromConsole"},
+    {"edgedevicedetails", "edgeDeviceDetails"},
+    {"tlsdetails", "tlsDetails"},
+    {"insightdetails", "insightDetails"},
+}};
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) {
+        return false;
+    }
+    for (size_t i = 0; i < a.size(); ++i) {
+        char x = a[i];
+        if (x >= 'A' && x <= 'Z') {
+            x = static_cast<char>(x - 'A' + 'a');
+        }
+        if (x != b[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// The CloudTrail name of a Lake column (any letter case); empty when unknown.
+std::string_view lake_column(std::string_view name) {
+    for (const auto& [lake, camel] : kLakeColumns) {
+        if (iequals(name, lake)) {
+            return camel;
+        }
+    }
+    return {};
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && is_ws(s.front())) {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() && is_ws(s.back())) {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
+// How a CSV file carries CloudTrail events.
+struct CsvPlan {
+    enum class Kind { kNone, kLake, kEventColumn };
+    Kind kind = Kind::kNone;
+    size_t column = 0;  // kEventColumn: the column holding the event JSON
+    int confidence = 0;
+};
+
+// Reads a member's first bytes into memory and then hands out the rest of the input, so
+// parse() can look at the head before choosing how to read the file.
+class PrefixInput final : public Input {
+public:
+    PrefixInput(std::string_view prefix, Input& rest) : prefix_(prefix), rest_(rest) {}
+    size_t read(char* buf, size_t n) override {
+        if (!prefix_.empty()) {
+            const size_t k = std::min(n, prefix_.size());
+            std::memcpy(buf, prefix_.data(), k);
+            prefix_.remove_prefix(k);
+            return k;
+        }
+        return rest_.read(buf, n);
+    }
+    std::optional<std::string_view> next_line() override {
+        return std::nullopt;  // the CloudTrail readers use read() only
+    }
+    uint64_t line_number() const override {
+        return 0;
+    }
+    bool truncated() const override {
+        return false;
+    }
+
+private:
+    std::string_view prefix_;
+    Input& rest_;
+};
+
 class Session {
 public:
     explicit Session(RecordSink& sink) : sink_(sink) {}
@@ -687,7 +1032,8 @@ public:
     }
 
 private:
-    enum class ArrayKind { kEvents, kSkip };
+    enum class ArrayKind { kEvents, kSkip, kLakeRows };
+    static constexpr int kNoUnwrap = 2;  // handle_value depth: the value is the event itself
 
     void flush_skipped() {
         if (skipped_lines_ > 0) {
@@ -735,6 +1081,7 @@ private:
         members_.clear();
         bool streamed = false;
         bool control = false;
+        bool lake = key == "QueryStatus" || key == "QueryStatistics";
         for (;;) {
             c = f.peek();
             if (c != ':') {
@@ -749,6 +1096,11 @@ private:
                 (key == "Records" || key == "Events" || key == "events" || key == "logEvents")) {
                 f.consume();
                 stream_array(f, control ? ArrayKind::kSkip : ArrayKind::kEvents);
+                streamed = true;
+            } else if (c == '[' && key == "QueryResultRows") {
+                // CloudTrail Lake GetQueryResults: each row a list of {"column":"value"}.
+                f.consume();
+                stream_array(f, ArrayKind::kLakeRows);
                 streamed = true;
             } else {
                 size_t s;
@@ -788,8 +1140,8 @@ private:
             f.frame_value(ks, ke);
             key.assign(f.data() + ks + 1, ke - ks - 2);
         }
-        if (streamed || control) {
-            return;
+        if (streamed || control || lake) {
+            return;  // a Lake result without rows (still running, failed) holds no event
         }
         // A wrapper-looking key without its array: an ordinary object after all.
         doc_.clear();
@@ -804,7 +1156,8 @@ private:
         return k == "Records" || k == "Events" || k == "events" || k == "logEvents" ||
                k == "messageType" || k == "owner" || k == "logGroup" || k == "logStream" ||
                k == "subscriptionFilters" || k == "NextToken" || k == "nextToken" ||
-               k == "searchedLogStreams" || k == "nextForwardToken" || k == "nextBackwardToken";
+               k == "searchedLogStreams" || k == "nextForwardToken" || k == "nextBackwardToken" ||
+               k == "QueryResultRows" || k == "QueryStatus" || k == "QueryStatistics";
     }
 
     Where where_for(Where single) {
@@ -831,6 +1184,8 @@ private:
             f.frame_value(s, e);
             if (kind == ArrayKind::kEvents) {
                 handle_value(f.data() + s, e - s, Where{++record_index_, false}, 0);
+            } else if (kind == ArrayKind::kLakeRows) {
+                lake_row(f.data() + s, e - s, Where{++record_index_, false});
             }
             c = f.peek();
             if (c == ']') {
@@ -869,6 +1224,170 @@ private:
         handle_value(text.data() + j, text.size() - j, Where{line, true}, 0);
     }
 
+    // One QueryResultRows element (padded buffer): [{"eventid":"..."},{"eventtime":"..."},...].
+    void lake_row(const char* p, size_t len, Where w) {
+        element root;
+        bool repaired = false;
+        auto err = parser_.parse(p, len, false).get(root);
+        if (err == simdjson::UTF8_ERROR) {
+            repair_utf8(std::string_view(p, len), fixed_);
+            err = parser_.parse(fixed_.data(), fixed_.size(), true).get(root);
+            repaired = err == simdjson::SUCCESS;
+        }
+        if (err != simdjson::SUCCESS) {
+            emit_error(w,
+                       std::string("invalid JSON in a CloudTrail Lake row: ") +
+                           simdjson::error_message(err),
+                       std::string_view(p, len));
+            return;
+        }
+        simdjson::dom::array row;
+        if (root.get(row) != simdjson::SUCCESS) {
+            emit_error(w, "CloudTrail Lake row is not a list of column maps",
+                       std::string_view(p, len));
+            return;
+        }
+        lake_begin();
+        for (element cell : row) {
+            object columns;
+            if (cell.get(columns) != simdjson::SUCCESS) {
+                emit_error(w, "CloudTrail Lake row holds something other than a column map",
+                           std::string_view(p, len));
+                return;
+            }
+            for (const auto column : columns) {
+                std::string_view text;
+                if (column.value.get(text) == simdjson::SUCCESS) {
+                    lake_add(column.key, text, true);
+                } else {
+                    // Lake sends strings; anything else is kept as the JSON it is.
+                    raw_value_ = simdjson::minify(column.value);
+                    lake_add(column.key, raw_value_, false);
+                }
+            }
+        }
+        lake_finish(w, repaired);
+    }
+
+    void lake_begin() {
+        lake_.clear();
+        lake_.push_back('{');
+        lake_keys_.clear();
+    }
+
+    // One column: the name mapped back to CloudTrail's, a string value kept as a string
+    // unless it is the JSON text of an object or array (struct, map and array columns).
+    void lake_add(std::string_view name, std::string_view value, bool is_string) {
+        std::string_view key = lake_column(name);
+        if (key.empty()) {
+            key = name;  // an unknown or computed column keeps its name
+        }
+        for (const auto& k : lake_keys_) {
+            if (k == key) {
+                return;  // the same column selected twice
+            }
+        }
+        lake_keys_.push_back(key);
+        if (lake_.size() > 1) {
+            lake_.push_back(',');
+        }
+        json_append_string(lake_, key);
+        lake_.push_back(':');
+        if (!is_string) {
+            lake_.append(value);
+            return;
+        }
+        const std::string_view t = trim(value);
+        if (!t.empty() && (t.front() == '{' || t.front() == '[')) {
+            value_buf_.assign(t);
+            value_buf_.reserve(t.size() + kPad);
+            element v;
+            if (value_parser_.parse(value_buf_.data(), value_buf_.size(), false).get(v) ==
+                    simdjson::SUCCESS &&
+                (v.is_object() || v.is_array())) {
+                lake_.append(t);
+                return;
+            }
+        }
+        json_append_string(lake_, value);
+    }
+
+    void lake_finish(Where w, bool repaired) {
+        lake_.push_back('}');
+        lake_.reserve(lake_.size() + kPad);
+        naive_utc_ = true;  // Lake's eventtime "2023-07-10 12:20:01.000" is UTC
+        row_repaired_ = repaired;
+        handle_value(lake_.data(), lake_.size(), w, kNoUnwrap);
+        naive_utc_ = false;
+        row_repaired_ = false;
+    }
+
+public:
+    // A CSV file: a header row, then one event per row (see CsvPlan).
+    void run_csv(Input& in, const CsvPlan& plan) {
+        CsvReader r(in);
+        auto st = r.next();
+        if (st != CsvReader::Status::kRecord) {
+            if (st == CsvReader::Status::kError) {
+                emit_error(Where{r.line(), true}, r.reason(), r.excerpt());
+            }
+            return;
+        }
+        std::vector<std::string> header;
+        for (size_t i = 0; i < r.size(); ++i) {
+            header.emplace_back(trim(r.field(i)));
+        }
+        if (plan.kind == CsvPlan::Kind::kEventColumn && plan.column >= header.size()) {
+            return;
+        }
+        std::string cell;
+        while ((st = r.next()) != CsvReader::Status::kEnd) {
+            const Where w{r.line(), true};
+            if (st == CsvReader::Status::kError) {
+                emit_error(w, r.reason(), r.excerpt());
+                continue;
+            }
+            bool is_header = r.size() == header.size();
+            for (size_t i = 0; is_header && i < r.size(); ++i) {
+                is_header = trim(r.field(i)) == header[i];
+            }
+            if (is_header) {
+                continue;  // concatenated exports repeat their header
+            }
+            if (r.size() != header.size()) {
+                emit_error(w,
+                           "CSV row has " + std::to_string(r.size()) + " fields, the header " +
+                               std::to_string(header.size()),
+                           r.field(0));
+                continue;
+            }
+            if (plan.kind == CsvPlan::Kind::kEventColumn) {
+                const std::string_view v = trim(r.field(plan.column));
+                if (v.empty()) {
+                    emit_error(w, "empty CloudTrail event cell in a CSV row", {});
+                    continue;
+                }
+                csv_value_.assign(v);
+                csv_value_.reserve(v.size() + kPad);
+                handle_value(csv_value_.data(), csv_value_.size(), w, 0);
+                continue;
+            }
+            lake_begin();
+            bool repaired = false;
+            for (size_t i = 0; i < r.size(); ++i) {
+                std::string_view v = r.field(i);
+                if (!simdjson::validate_utf8(v.data(), v.size())) {
+                    repair_utf8(v, cell);
+                    v = cell;
+                    repaired = true;
+                }
+                lake_add(header[i], v, true);
+            }
+            lake_finish(w, repaired);
+        }
+    }
+
+private:
     // Parses one JSON value (padded buffer) and emits what it is: an event, a digest, or a
     // wrapper element whose string member holds the event (CloudTrailEvent, message).
     void handle_value(const char* p, size_t len, Where w, int depth) {
@@ -974,7 +1493,12 @@ private:
         r.dataset = "aws.cloudtrail";
         r.position = w.position;
         r.by_line = w.by_line;
-        if (auto ts = aws::normalize_iso8601(ev.str(kEventTime))) {
+        repaired = repaired || row_repaired_;
+        auto ts = aws::normalize_iso8601(ev.str(kEventTime));
+        if (!ts && naive_utc_) {
+            ts = aws::normalize_iso8601(std::string(ev.str(kEventTime)) + "Z");
+        }
+        if (ts) {
             r.timestamp = std::move(*ts);
         }
         r.id = ev.str(kEventId);
@@ -1266,6 +1790,14 @@ private:
     std::string unwrap_;
     std::string inner_unwrap_;
     std::string numbers_;
+    simdjson::dom::parser value_parser_;  // Lake cell values, while parser_ holds the row
+    std::string lake_;
+    std::vector<std::string_view> lake_keys_;
+    std::string value_buf_;
+    std::string raw_value_;
+    std::string csv_value_;
+    bool naive_utc_ = false;     // a zone-less eventTime is UTC (CloudTrail Lake)
+    bool row_repaired_ = false;  // the row had ill-formed UTF-8 replaced before rebuilding
     std::vector<std::string_view> related_users_;
     uint64_t record_index_ = 0;
     bool after_damage_ = false;  // a document broke; its leftover lines are not news
@@ -1326,6 +1858,140 @@ std::optional<std::string> account_after(std::string_view h, std::string_view ke
     return std::nullopt;
 }
 
+// Whether `v` is the JSON text of one CloudTrail event (an object with eventVersion, or
+// eventTime with eventName/eventSource).
+bool is_event_json(std::string_view v) {
+    v = trim(v);
+    if (v.empty() || v.front() != '{') {
+        return false;
+    }
+    thread_local simdjson::dom::parser parser;
+    thread_local std::string buf;
+    buf.assign(v);
+    buf.reserve(v.size() + kPad);
+    element root;
+    auto err = parser.parse(buf.data(), buf.size(), false).get(root);
+    if (err == simdjson::UTF8_ERROR) {
+        std::string fixed;
+        repair_utf8(v, fixed);
+        buf.swap(fixed);
+        err = parser.parse(buf.data(), buf.size(), true).get(root);
+    }
+    object o;
+    if (err != simdjson::SUCCESS || root.get(o) != simdjson::SUCCESS) {
+        return false;
+    }
+    const TopFields top(o);
+    return top.has[kEventVersion] ||
+           (top.has[kEventTime] && (top.has[kEventName] || top.has[kEventSource]));
+}
+
+// How a CSV head (`whole`: the entire file) carries CloudTrail events, if it does:
+// - a CloudTrail Lake result: a header naming Lake columns, eventid/eventtime/eventname
+//   among them;
+// - CloudWatch Logs "Download as CSV" (header timestamp,message): the first message is a
+//   CloudTrail event;
+// - any other header (console Event history CSV, column set unverified): a column whose
+//   every value in the head is a CloudTrail event.  Anything else is not ours.
+CsvPlan sniff_csv(std::string_view head, bool whole) {
+    CsvPlan plan;
+    // Cheap refusal for the text files most members are: no comma on the first line.
+    if (head.substr(0, head.find('\n')).find(',') == std::string_view::npos) {
+        return plan;
+    }
+    MemoryInput mi(head);
+    CsvReader r(mi, head.size() + 1);
+    if (r.next() != CsvReader::Status::kRecord || r.size() < 2) {
+        return plan;
+    }
+    std::vector<std::string> header;
+    size_t lake_known = 0;
+    bool lake_key = false;
+    for (size_t i = 0; i < r.size(); ++i) {
+        header.emplace_back(trim(r.field(i)));
+        if (!lake_column(header.back()).empty()) {
+            ++lake_known;
+            lake_key = lake_key || iequals(header.back(), "eventid") ||
+                       iequals(header.back(), "eventtime") || iequals(header.back(), "eventname");
+        }
+    }
+    if (!r.terminated()) {
+        return plan;  // no complete header in the head
+    }
+    if (lake_key && lake_known >= 2) {
+        plan.kind = CsvPlan::Kind::kLake;
+        plan.confidence = 90;
+        return plan;
+    }
+    const bool cloudwatch =
+        header.size() == 2 && iequals(header[0], "timestamp") && iequals(header[1], "message");
+    std::vector<bool> candidate(header.size(), true);
+    bool rows = false;
+    for (;;) {
+        const auto st = r.next();
+        if (st == CsvReader::Status::kEnd) {
+            break;
+        }
+        // The head may end inside this row.
+        const bool cut = !whole && (st == CsvReader::Status::kError ? r.reason() == kEofInQuote
+                                                                    : !r.terminated());
+        if (cut) {
+            break;
+        }
+        if (st == CsvReader::Status::kError || r.size() != header.size()) {
+            if (!rows) {
+                return plan;
+            }
+            break;
+        }
+        for (size_t i = 0; i < header.size(); ++i) {
+            if (candidate[i] && !(cloudwatch && i == 0)) {
+                candidate[i] = is_event_json(r.field(i));
+            } else {
+                candidate[i] = false;
+            }
+        }
+        rows = true;
+        if (cloudwatch) {
+            break;  // CloudWatch: the first message decides (VPC messages are not JSON)
+        }
+    }
+    if (rows) {
+        for (size_t i = 0; i < header.size(); ++i) {
+            if (candidate[i]) {
+                plan.kind = CsvPlan::Kind::kEventColumn;
+                plan.column = i;
+                plan.confidence = 90;
+                return plan;
+            }
+        }
+        return plan;
+    }
+    if (cloudwatch) {
+        // The first message does not fit in the head (a large event): its opening must be
+        // a CloudTrail event's, quotes doubled as CSV writes them.
+        const size_t nl = head.find('\n');
+        const std::string_view rest =
+            nl == std::string_view::npos ? std::string_view() : head.substr(nl + 1);
+        const size_t comma = rest.find(',');
+        if (comma != std::string_view::npos && rest.substr(comma + 1).starts_with("\"{\"\"") &&
+            (contains(rest, "\"\"eventVersion\"\":") || contains(rest, "\"\"eventTime\"\":"))) {
+            plan.kind = CsvPlan::Kind::kEventColumn;
+            plan.column = 1;
+            plan.confidence = 80;
+        }
+    }
+    return plan;
+}
+
+bool csv_candidate(std::string_view h) {
+    if (h.empty()) {
+        return false;
+    }
+    const char c = h.front();
+    return c != '{' && c != '[' && !(c >= '0' && c <= '9');
+}
+
 class CloudTrail final : public Parser {
 public:
     std::string_view name() const override {
@@ -1349,6 +2015,11 @@ public:
             if (contains(h, "digestStartTime") && contains(h, "digestS3Object")) {
                 return 95;
             }
+            if (contains(h, "\"QueryResultRows\"") ||
+                ((key == "QueryStatus" || key == "QueryStatistics") &&
+                 contains(h, "\"QueryStatistics\""))) {
+                return 95;  // CloudTrail Lake GetQueryResults (an empty one has no rows)
+            }
             if (key == "Records") {
                 // An empty trail object ({"Records":[]}) is still CloudTrail.
                 return eventish || h.size() < 64 || contains(probe.path, "CloudTrail") ? 95 : 60;
@@ -1360,6 +2031,9 @@ public:
         }
         if (c == '[') {
             return eventish ? 90 : 0;
+        }
+        if (csv_candidate(h)) {
+            return sniff_csv(probe.head, probe.size <= probe.head.size()).confidence;
         }
         if (c >= '0' && c <= '9') {
             // CloudWatch Logs export: "<ISO time> {event}".
@@ -1377,7 +2051,8 @@ public:
         if (auto acct = aws::account_from_path(probe.path)) {
             return aws::host_for_account(*acct);
         }
-        for (std::string_view key : {"recipientAccountId", "awsAccountId", "accountId"}) {
+        for (std::string_view key :
+             {"recipientAccountId", "awsAccountId", "accountId", "recipientaccountid"}) {
             if (auto acct = account_after(probe.head, key)) {
                 return aws::host_for_account(*acct);
             }
@@ -1386,8 +2061,30 @@ public:
     }
 
     void parse(Input& in, const ParseContext& /*ctx*/, RecordSink& sink) const override {
+        // The head decides between the JSON shapes and CSV, as detect() did.
+        std::string head(kProbeBytes, '\0');
+        size_t n = 0;
+        bool whole = false;
+        while (n < head.size()) {
+            const size_t k = in.read(head.data() + n, head.size() - n);
+            if (k == 0) {
+                whole = true;
+                break;
+            }
+            n += k;
+        }
+        head.resize(n);
+        PrefixInput rest(head, in);
         Session s(sink);
-        s.run(in);
+        CsvPlan plan;
+        if (csv_candidate(skip_ws_bom(head))) {
+            plan = sniff_csv(head, whole);
+        }
+        if (plan.kind != CsvPlan::Kind::kNone) {
+            s.run_csv(rest, plan);
+        } else {
+            s.run(rest);
+        }
     }
 };
 
