@@ -458,3 +458,19 @@ TEST_CASE("cloudtrail lake/csv: large documents are streamed row by row",
         CHECK(sink.read_at_first < in.total() / 4);
     }
 }
+
+TEST_CASE("cloudtrail framer: a value cut by the end of the input stays inside the buffer",
+          "[aws][cloudtrail][lake]") {
+    // Found by fuzz_cloudtrail: the framer compacted its buffer, met the end of the input and
+    // kept the old index, so the next scan ran past the data.
+    for (const std::string doc : {"[imes", "[1", "{\"Records\":[tru", "[\"a\",x"}) {
+        INFO("input " << doc);
+        const auto docs = parse_str(doc);
+        REQUIRE_FALSE(docs.empty());
+        for (const auto& d : docs) {
+            CHECK(d["event"]["dataset"] == "evidenced.error");
+        }
+        CHECK(docs.back()["error"]["message"].get<std::string>().find("truncated") !=
+              std::string::npos);
+    }
+}
