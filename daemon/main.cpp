@@ -51,7 +51,7 @@ int run_ingest(const Command& cmd, const evidenced::settings::Settings& s) {
         }
     }
     pipeline::Ingestor ing(s);
-    // Several FILEs run on `workers` threads so one upload's fsyncs overlap another's
+    // Several FILEs run on 2 x `workers` threads so one upload's fsyncs overlap another's
     // unpacking; commits (and the printed lines) keep command-line order, so the segments
     // are the same bytes as a one-at-a-time run.
     struct Turnstile {
@@ -125,7 +125,10 @@ int run_ingest(const Command& cmd, const evidenced::settings::Settings& s) {
     };
     {
         std::vector<std::jthread> pool;
-        const size_t n = std::min<size_t>(s.effective_workers(), cmd.files.size());
+        // Twice the workers: an upload spends most of its time waiting for fsyncs, and
+        // concurrent fsyncs share journal commits; parsing inside an upload still uses
+        // `workers` threads at most.
+        const size_t n = std::min<size_t>(2 * s.effective_workers(), cmd.files.size());
         for (size_t t = 1; t < n; ++t) {
             pool.emplace_back(worker);
         }

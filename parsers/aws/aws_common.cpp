@@ -400,12 +400,12 @@ void JsonFramer::skip_line() {
 // Makes more input available; data from mark_ on keeps its offset relative to mark_.
 // Index `i` (>= mark_) is adjusted.  Returns false at the end of the input.
 bool JsonFramer::grow(size_t& i) {
-    const size_t shift = mark_;  // refill() moves the data down by the mark
-    if (!refill()) {
-        return false;
-    }
+    // refill() moves the data down by the mark, also when it then finds the end of input
+    // (adjusting only on success left `i` stale, and the next scan ran past the buffer).
+    const size_t shift = eof_ ? 0 : mark_;
+    const bool more = refill();
     i -= shift;
-    return true;
+    return more;
 }
 
 bool JsonFramer::refill() {

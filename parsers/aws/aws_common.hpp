@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -83,6 +84,17 @@ public:
         return *this;
     }
     FastWriter& str(std::string_view k, std::string_view v) {
+        // Short keys with plain values (most of a record) go out in one append.
+        if (k.size() + v.size() <= kSmall && plain(v)) {
+            char buf[kSmall + 8];
+            char* p = key_into(buf, k);
+            *p++ = '"';
+            std::memcpy(p, v.data(), v.size());
+            p += v.size();
+            *p++ = '"';
+            out_.append(buf, static_cast<size_t>(p - buf));
+            return *this;
+        }
         key(k);
         append_escaped(v);
         return *this;
@@ -93,6 +105,13 @@ public:
         return *this;
     }
     FastWriter& num(std::string_view k, uint64_t v) {
+        if (k.size() <= kSmall) {
+            char buf[kSmall + 32];
+            char* p = key_into(buf, k);
+            p = std::to_chars(p, p + 24, v).ptr;
+            out_.append(buf, static_cast<size_t>(p - buf));
+            return *this;
+        }
         key(k);
         char buf[24];
         const auto r = std::to_chars(buf, buf + sizeof buf, v);
@@ -116,6 +135,33 @@ private:
             out_.push_back(',');
         }
         nonempty_[depth_] = true;
+    }
+    static constexpr size_t kSmall = 200;
+    // Writes [,]"k": into buf (k.size() <= kSmall); returns the end.
+    char* key_into(char* buf, std::string_view k) {
+        char* p = buf;
+        if (nonempty_[depth_]) {
+            *p++ = ',';
+        }
+        nonempty_[depth_] = true;
+        *p++ = '"';
+        std::memcpy(p, k.data(), k.size());
+        p += k.size();
+        *p++ = '"';
+        *p++ = ':';
+        return p;
+    }
+    // Whether v goes out as is: nothing to escape, and ASCII unless trusted UTF-8.
+    bool plain(std::string_view v) const {
+        unsigned char any_high = 0;
+        for (char c : v) {
+            const auto u = static_cast<unsigned char>(c);
+            if (kEscape[u]) {
+                return false;
+            }
+            any_high |= u;
+        }
+        return trusted_utf8_ || any_high < 0x80;
     }
     void key(std::string_view k) {
         comma();

@@ -293,3 +293,20 @@ TEST_CASE("vpcflow cloudwatch: a one-line document far past the line limit strea
     CHECK(sink.errors == 0);
     CHECK(sink.last == kEvents);
 }
+
+TEST_CASE(
+    "vpcflow cloudwatch: a document cut inside a bare word is an error, not a read past the "
+    "buffer",
+    "[vpcflow]") {
+    // The shared framer once kept a stale index when the input ended while it was growing
+    // the buffer (found by fuzzing the CloudTrail copy with "[imes"); under ASan a relapse
+    // reads past the buffer here.
+    for (const std::string_view doc :
+         {std::string_view("{\"events\":[imes"), std::string_view("{\"events\":[{\"message\":tru"),
+          std::string_view("{\"logEvents\":[nul"),
+          std::string_view("{\"events\":[\n{\"message\"")}) {
+        const auto docs = parse(doc);
+        REQUIRE(!docs.empty());
+        CHECK(docs.back()["event"]["dataset"] == "evidenced.error");
+    }
+}
