@@ -6,11 +6,13 @@
 # of the tree / wall seconds), the time ratio and peak RSS (/usr/bin/time %M).
 #
 #   bench/run.sh [--scale S] [--bin BIN] [--work DIR] [--no-parsers] [--no-zip] [--parser-mib N]
+#                [--big-mib N]
 #     --scale 1 (default) is about 1 GiB uncompressed; --scale 0.1 is the quick mode.
 #     --bin   the evidenced binary (default: build the release preset, use it)
 #     --work  where the corpus and the output trees go (default <repo>/build/bench)
 #     --parser-mib  uncompressed MiB per source fed to the parser rows (default 128: jq and
 #             mlr run at a few MB/s, the whole corpus would not fit in 10 minutes)
+#     --big-mib size of the single CloudTrail document of the bounded-memory row (1024)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -20,6 +22,7 @@ bin=""
 work=$src/build/bench
 parsers=1
 parser_mib=128
+big_mib=1024
 zip=1
 while (($#)); do
     case $1 in
@@ -29,7 +32,8 @@ while (($#)); do
         --no-parsers) parsers=0; shift ;;
         --no-zip) zip=0; shift ;;
         --parser-mib) parser_mib=$2; shift 2 ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        --big-mib) big_mib=$2; shift 2 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -154,6 +158,24 @@ print("\n".join(out))' "$parser_mib"
     measure "zcat | jq -c (12 ECS renames)" "$ct_bytes" \
         bash -c 'prog=$1; shift; zcat "$@" | jq -c "$prog" >"$0"' "$out/jq-ecs.jsonl" "$ecs_jq" "${ct[@]}"
     echo "  records: evidenced cloudtrail $ev_ct, jq $jq_ct"
+
+    # Bounded memory on one big document: a single-line {"Records":[...]} of --big-mib MiB
+    # (default 1024) must be framed element by element.  No jq row: jq loads it whole.
+    big=$work/big-ct-$big_mib.json.gz
+    [[ -f $big ]] || python3 bench/make_big_cloudtrail.py --tree "$tree" --out "$big" --mib "$big_mib" >/dev/null
+    big_bytes=$((big_mib << 20))
+    echo "== one CloudTrail document of $big_mib MiB"
+    fresh
+    measure "evidenced ingest (one $big_mib MiB Records document)" "$big_bytes" \
+        "$bin" ingest --root "$out/ev" --incident BENCH --host "aws-123837392027" "$big"
+    big_rss=$(tail -n 1 "$results" | cut -f4)
+    measure "zcat (floor, one document)" "$big_bytes" bash -c 'zcat "$1" >/dev/null' _ "$big"
+    echo "  records: evidenced $(cat "$out"/ev/normalized/BENCH/cloudtrail-*.jsonl | wc -l)"
+    if [[ $big_rss != - ]] && ((big_rss <= 128)); then
+        echo "  bounded memory: PASS (peak RSS $big_rss MiB <= 128 MiB)"
+    else
+        echo "  bounded memory: FAIL (peak RSS $big_rss MiB > 128 MiB)"
+    fi
 
     echo "== VPC flow logs (${#vpc[@]} files, $((vpc_bytes / 1048576)) MiB)"
     # HOOK(vpcflow): evidenced row.
