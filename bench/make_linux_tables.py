@@ -63,8 +63,13 @@ def netstat(rng: random.Random, n: int) -> str:
             remote = f"{rng.randint(1, 223)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}:{rng.randint(1024, 65535)}"
         state = "" if proto.startswith("udp") else rng.choice(
             ["ESTABLISHED", "ESTABLISHED", "TIME_WAIT", "CLOSE_WAIT", "SYN_RECV"])
-        prog = "-" if state == "TIME_WAIT" else \
-            f"{rng.randint(300, 99999)}/{rng.choice(['nginx: worker pr', 'nginx: master pr', 'sshd: root@pts', 'postgres', 'python3', 'java'])}"
+        # UDP owners without spaces: jc 1.25.5 gives up on the whole file when a stateless
+        # UDP line has a program name with a space (e.g. `avahi-daemon: r`); evidenced does
+        # not, but the row must compare the same successful parse.
+        names = (['chronyd', 'systemd-resolve', 'dhclient', 'dnsmasq'] if proto.startswith("udp")
+                 else ['nginx: worker pr', 'nginx: master pr', 'sshd: root@pts', 'postgres',
+                       'python3', 'java'])
+        prog = "-" if state == "TIME_WAIT" else f"{rng.randint(300, 99999)}/{rng.choice(names)}"
         out.append(f"{proto:<5} {rng.randint(0, 9):>6} {rng.randint(0, 9):>6} {local:<23} "
                    f"{remote:<23} {state:<11} {prog}")
     out.append("Active UNIX domain sockets (servers and established)")

@@ -211,7 +211,7 @@ print("\n".join(out))' "$parser_mib"
         ev_n=$(cat "$out"/ev/normalized/BENCH/linux-commands-*.jsonl | grep -c "\"linux.$cmd\"" || true)
         measure "jc --$jcarg ($file)" "$(stat -c %s "$f")" \
             bash -c 'jc --"$1" <"$2" >"$0"' "$out/jc-$cmd.json" "$jcarg" "$f"
-        jc_n=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))))" "$out/jc-$cmd.json")
+        jc_n=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))))" "$out/jc-$cmd.json" 2>/dev/null || echo "none (jc failed)")
         echo "  records: evidenced linux.$cmd $ev_n, jc $jc_n"
     done
 fi
