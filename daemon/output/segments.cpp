@@ -21,7 +21,6 @@ namespace evidenced::output {
 
 namespace {
 
-constexpr size_t kCopyBuf = 1 << 20;
 constexpr uint64_t kCopyChunk = 16 << 20;
 constexpr size_t kScanBuf = 64 << 10;
 
@@ -51,6 +50,20 @@ uint64_t line_end_before(
         pos += k;
     }
     return to;
+}
+
+// line_end_before for a spool held in memory.
+uint64_t mem_line_end_before(const std::string& m, uint64_t from, uint64_t limit) {
+    const uint64_t to = m.size();
+    limit = std::min<uint64_t>(limit, to);
+    if (limit > from) {
+        const void* nl = ::memrchr(m.data() + from, '\n', static_cast<size_t>(limit - from));
+        if (nl != nullptr) {
+            return static_cast<uint64_t>(static_cast<const char*>(nl) - m.data()) + 1;
+        }
+    }
+    const size_t next = m.find('\n', static_cast<size_t>(limit));
+    return next == std::string::npos ? to : next + 1;
 }
 
 uint64_t file_size_at(int root_fd, const std::string& rel) {
@@ -112,60 +125,39 @@ std::vector<SegmentStore::Part> SegmentStore::plan(const std::string& incident,
         seg_size = 0;
     }
     // Cut the spool at line ends so that each segment stays near segment_bytes.
-    UniqueFd in(open_path_beneath(root_fd_, spool.relpath, false));
-    if (!in) {
-        throw_errno("open spool " + spool.relpath);
+    UniqueFd in;
+    uint64_t total = 0;
+    if (spool.mem) {
+        total = spool.mem->size();
+    } else {
+        in.reset(open_path_beneath(root_fd_, spool.relpath, false));
+        if (!in) {
+            throw_errno("open spool " + spool.relpath);
+        }
+        struct stat st {};
+        ::fstat(in.get(), &st);
+        total = static_cast<uint64_t>(st.st_size);
     }
-    struct stat st {};
-    ::fstat(in.get(), &st);
-    const auto total = static_cast<uint64_t>(st.st_size);
     std::vector<Part> parts;
     uint64_t from = 0;
-    std::vector<char> buf(kCopyBuf);
+    std::vector<char> buf(kScanBuf);
     while (from < total) {
         const uint64_t room = seg_size >= segment_bytes_ ? 0 : segment_bytes_ - seg_size;
         uint64_t to = total;
         if (total - from > room) {
             // Last '\n' at or before from+room; if none, the first one after it.
-            uint64_t limit = from + room;
-            uint64_t cut = 0;
-            uint64_t scan_end = limit;
-            while (scan_end > from && cut == 0) {
-                const uint64_t start = scan_end > from + kCopyBuf ? scan_end - kCopyBuf : from;
-                const size_t k =
-                    pread_full(in.get(), buf.data(), scan_end - start, static_cast<off_t>(start));
-                for (size_t i = k; i > 0; --i) {
-                    if (buf[i - 1] == '\n') {
-                        cut = start + i;
-                        break;
-                    }
-                }
-                scan_end = start;
-            }
-            if (cut == 0) {
-                uint64_t pos = limit;
-                while (cut == 0 && pos < total) {
-                    const size_t k =
-                        pread_full(in.get(), buf.data(), buf.size(), static_cast<off_t>(pos));
-                    const void* nl = std::memchr(buf.data(), '\n', k);
-                    if (nl != nullptr) {
-                        cut = pos +
-                              static_cast<uint64_t>(static_cast<const char*>(nl) - buf.data()) + 1;
-                    }
-                    pos += k;
-                    if (k == 0) {
-                        break;
-                    }
-                }
-                if (cut == 0) {
-                    cut = total;
-                }
-            }
-            to = cut;
+            to = spool.mem ? mem_line_end_before(*spool.mem, from, from + room)
+                           : line_end_before(in.get(), from, from + room, total, buf);
         }
         if (to > from) {
-            parts.push_back({spool.source, spool.relpath, from, to,
-                             dir_rel + "/" + segment_name(spool.source, instance_, seg), seg_size});
+            Part part{spool.source,
+                      spool.relpath,
+                      from,
+                      to,
+                      dir_rel + "/" + segment_name(spool.source, instance_, seg),
+                      seg_size};
+            part.mem = spool.mem.get();
+            parts.push_back(std::move(part));
         }
         from = to;
         if (from < total) {
@@ -200,6 +192,25 @@ bool SegmentStore::apply(const Part& p) {
     }
     if (done == p.to - p.from) {
         return true;
+    }
+    if (p.mem != nullptr) {
+        if (p.mem->size() < p.to) {
+            return false;
+        }
+        if (::lseek(out.get(), 0, SEEK_END) < 0) {
+            throw_errno("seek segment " + p.segment);
+        }
+        for (uint64_t pos = p.from + done; pos < p.to;) {
+            const uint64_t end =
+                p.to - pos > kCopyChunk ? mem_line_end_before(*p.mem, pos, pos + kCopyChunk) : p.to;
+            write_all(out.get(), p.mem->data() + pos,
+                      static_cast<size_t>(std::min(end, p.to) - pos), "append segment");
+            pos = std::min(end, p.to);
+        }
+        return true;
+    }
+    if (p.spool.empty()) {
+        return false;  // it was only in memory, in a process that is gone: regenerate it
     }
     UniqueFd in(open_path_beneath(root_fd_, p.spool, false));
     struct stat sst {};
@@ -424,6 +435,7 @@ void SegmentStore::recover(const std::function<bool(const std::string&)>& commit
                             if (sp.source == it.part.source) {
                                 Part q = it.part;
                                 q.spool = sp.relpath;
+                                q.mem = sp.mem.get();
                                 ok = apply(q);
                             }
                         }

@@ -19,8 +19,10 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <sys/types.h>
@@ -28,8 +30,13 @@
 namespace evidenced::output {
 
 struct Spool {
+    Spool(std::string source_, std::string relpath_, std::shared_ptr<const std::string> mem_ = {})
+        : source(std::move(source_)), relpath(std::move(relpath_)), mem(std::move(mem_)) {}
     std::string source;   // segment family: cloudtrail, vpcflow, linux-commands, ...
-    std::string relpath;  // spool file relative to the root (under work/)
+    std::string relpath;  // spool file relative to the root (under work/), or ""
+    // The records themselves when they were small enough to stay in memory (relpath ""):
+    // then they are written once, into the segment, and recovery renders them again.
+    std::shared_ptr<const std::string> mem;
 };
 
 class SegmentStore {
@@ -66,8 +73,9 @@ private:
         std::string spool;   // relpath
         uint64_t from = 0;   // spool byte range [from, to)
         uint64_t to = 0;
-        std::string segment;  // relpath
-        uint64_t offset = 0;  // segment size before this part
+        std::string segment;               // relpath
+        uint64_t offset = 0;               // segment size before this part
+        const std::string* mem = nullptr;  // the spool's bytes when in memory (not journalled)
     };
     std::vector<Part> plan(const std::string& incident, const Spool& spool, bool force_new);
     // Appends what the segment lacks of p; returns false when the spool cannot supply it.

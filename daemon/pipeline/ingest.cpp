@@ -384,8 +384,20 @@ struct Ingestor::Impl {
         }
         std::vector<output::Spool> spools;
         for (const auto& [source, idx] : by_source) {
+            const bool in_memory = std::all_of(idx.begin(), idx.end(),
+                                               [&](size_t i) { return pieces[i].file.empty(); });
+            if (in_memory) {
+                // Small output: straight into the segment at commit, no spool file at all.
+                auto mem = std::make_shared<std::string>(std::move(pieces[idx[0]].mem));
+                for (size_t k = 1; k < idx.size(); ++k) {
+                    mem->append(pieces[idx[k]].mem);
+                    std::string().swap(pieces[idx[k]].mem);
+                }
+                spools.push_back({source, "", std::move(mem)});
+                continue;
+            }
             const std::string sp = "spool-" + source + ".jsonl";
-            spools.push_back({source, work_rel + "/" + sp});
+            spools.push_back({source, work_rel + "/" + sp, nullptr});
             if (idx.size() == 1 && !pieces[idx[0]].file.empty()) {
                 if (::renameat(work_fd, pieces[idx[0]].file.c_str(), work_fd, sp.c_str()) != 0) {
                     throw_errno("rename spool piece");
@@ -1206,6 +1218,10 @@ uint64_t Ingestor::reparse(const std::optional<std::string>& incident_filter) {
                     }
                     spools.push_back({sp.source, work_rel + "/" + name});
                     it = spool_fds.emplace(sp.source, std::move(f)).first;
+                }
+                if (sp.mem) {
+                    write_all(it->second.get(), *sp.mem, "write spool");
+                    continue;
                 }
                 UniqueFd in(open_path_beneath(im.root.get(), sp.relpath, false));
                 if (!in) {

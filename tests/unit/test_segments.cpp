@@ -1,5 +1,6 @@
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <vector>
@@ -189,4 +190,34 @@ TEST_CASE("segments: a lost spool that cannot be rendered again keeps its plan",
                  [](const std::string&) { return std::optional<std::vector<Spool>>(); });
     CHECK(root.read(seg).empty());
     CHECK(fs::exists(root.dir / "work/intents/ida.json"));  // for a human, never a guess
+}
+
+TEST_CASE(
+    "segments: records held in memory go straight into the segment, and come back after a "
+    "power loss",
+    "[segments]") {
+    TempRoot root;
+    SegmentStore store(root.fd, "inst", 4096, static_cast<gid_t>(-1));
+    auto mem = std::make_shared<const std::string>(lines(0, 100));  // ~5 KB: two segments
+    store.commit(
+        "idm", "IR", {Spool{"other", "", mem}}, [] {}, false, /*durable=*/false);
+    const std::string s1 = root.read("normalized/IR/other-inst-000001.jsonl");
+    const std::string s2 = root.read("normalized/IR/other-inst-000002.jsonl");
+    CHECK(s1 + s2 == *mem);
+    CHECK(s1.size() <= 4096);
+    CHECK(s1.back() == '\n');
+    CHECK(!fs::exists(root.dir / "work/u/spool-other.jsonl"));
+
+    root.write("normalized/IR/other-inst-000001.jsonl", s1.substr(0, 100));
+    root.write("normalized/IR/other-inst-000002.jsonl", "");
+    int asked = 0;
+    SegmentStore(root.fd, "inst", 4096, static_cast<gid_t>(-1))
+        .recover([](const std::string&) { return true; },
+                 [&](const std::string&) -> std::optional<std::vector<Spool>> {
+                     ++asked;
+                     return std::vector<Spool>{Spool{"other", "", mem}};
+                 });
+    CHECK(asked == 1);
+    CHECK(root.read("normalized/IR/other-inst-000001.jsonl") == s1);
+    CHECK(root.read("normalized/IR/other-inst-000002.jsonl") == s2);
 }
