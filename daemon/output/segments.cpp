@@ -138,6 +138,14 @@ std::vector<SegmentStore::Part> SegmentStore::plan(const std::string& incident,
         ::fstat(in.get(), &st);
         total = static_cast<uint64_t>(st.st_size);
     }
+    // A big spool file (a quarter segment or more) that would be split across the active
+    // segment and the next one starts a segment of its own instead: apply() then renames it
+    // into place rather than copying it (the bulk of a VPC upload's output).
+    if (!spool.mem && total >= segment_bytes_ / 4 && total <= segment_bytes_ && seg_size > 0 &&
+        total > segment_bytes_ - std::min(seg_size, segment_bytes_)) {
+        ++seg;
+        seg_size = 0;
+    }
     std::vector<Part> parts;
     uint64_t from = 0;
     std::vector<char> buf(kScanBuf);
@@ -172,6 +180,10 @@ bool SegmentStore::apply(const Part& p) {
     const size_t slash = p.segment.find_last_of('/');
     UniqueFd dir = make_dirs(root_fd_, p.segment.substr(0, slash));
     const std::string name = p.segment.substr(slash + 1);
+    if (p.mem == nullptr && p.from == 0 && p.offset == 0 && !p.spool.empty() &&
+        adopt_spool(p, dir.get(), name)) {
+        return true;
+    }
     UniqueFd out(
         ::openat(dir.get(), name.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0640));
     if (!out) {
@@ -236,6 +248,35 @@ bool SegmentStore::apply(const Part& p) {
         pos = end;
     }
     return true;
+}
+
+bool SegmentStore::adopt_spool(const Part& p, int seg_dir, const std::string& name) {
+    // The whole spool is this new segment's content: it becomes the segment by rename
+    // (complete when it appears, so a tailing forwarder still never sees half a line).
+    const size_t slash = p.spool.find_last_of('/');
+    if (slash == std::string::npos) {
+        return false;
+    }
+    UniqueFd sdir(open_path_beneath(root_fd_, p.spool.substr(0, slash), true));
+    if (!sdir) {
+        return false;
+    }
+    const std::string sname = p.spool.substr(slash + 1);
+    UniqueFd in(::openat(sdir.get(), sname.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    struct stat st {};
+    if (!in || ::fstat(in.get(), &st) != 0 || !S_ISREG(st.st_mode) ||
+        static_cast<uint64_t>(st.st_size) != p.to) {
+        return false;
+    }
+    ::fchmod(in.get(), 0640);
+    if (group_ != static_cast<gid_t>(-1)) {
+        ::fchown(in.get(), static_cast<uid_t>(-1), group_);
+    }
+    try {
+        return move_noreplace(sdir.get(), sname, seg_dir, name);  // false: it exists already
+    } catch (const std::exception&) {
+        return false;  // e.g. another file system: copy instead
+    }
 }
 
 void SegmentStore::sync_segments(const std::vector<std::string>& segments) {

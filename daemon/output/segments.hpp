@@ -81,6 +81,7 @@ private:
     // Appends what the segment lacks of p; returns false when the spool cannot supply it.
     bool apply(const Part& p);
     void sync_segments(const std::vector<std::string>& segments);
+    bool adopt_spool(const Part& p, int seg_dir, const std::string& name);
 
     int root_fd_;
     std::string instance_;

@@ -221,3 +221,38 @@ TEST_CASE(
     CHECK(root.read("normalized/IR/other-inst-000001.jsonl") == s1);
     CHECK(root.read("normalized/IR/other-inst-000002.jsonl") == s2);
 }
+
+TEST_CASE("segments: a big spool becomes a new segment by rename, not by copy", "[segments]") {
+    TempRoot root;
+    SegmentStore store(root.fd, "inst", 8192, static_cast<gid_t>(-1));
+    root.write("work/u/small.jsonl", lines(0, 40));  // ~2 KB: into the active segment
+    store.commit(
+        "ids", "IR", {Spool{"other", "work/u/small.jsonl"}}, [] {}, false, /*durable=*/false);
+    const std::string big = lines(40, 190);  // ~7.7 KB: a quarter segment or more, no room
+    REQUIRE(big.size() > 8192 - lines(0, 40).size());
+    root.write("work/u/big.jsonl", big);
+    store.commit(
+        "idb", "IR", {Spool{"other", "work/u/big.jsonl"}}, [] {}, false, /*durable=*/false);
+    CHECK(root.read("normalized/IR/other-inst-000001.jsonl") == lines(0, 40));
+    CHECK(root.read("normalized/IR/other-inst-000002.jsonl") == big);
+    CHECK(!fs::exists(root.dir / "work/u/big.jsonl"));  // renamed, not copied
+    const auto perms = fs::status(root.dir / "normalized/IR/other-inst-000002.jsonl").permissions();
+    CHECK((perms & fs::perms::others_all) == fs::perms::none);
+    CHECK((perms & fs::perms::group_read) != fs::perms::none);
+
+    // A power loss that took the renamed segment's data: recovery renders it again.
+    root.write("normalized/IR/other-inst-000002.jsonl", big.substr(0, 1000));
+    int asked = 0;
+    SegmentStore(root.fd, "inst", 8192, static_cast<gid_t>(-1))
+        .recover([](const std::string&) { return true; },
+                 [&](const std::string& id) -> std::optional<std::vector<Spool>> {
+                     ++asked;
+                     CHECK(id == "idb");
+                     fs::create_directories(root.dir / "work/regen");
+                     root.write("work/regen/big.jsonl", big);
+                     return std::vector<Spool>{Spool{"other", "work/regen/big.jsonl"}};
+                 });
+    CHECK(asked == 1);
+    CHECK(root.read("normalized/IR/other-inst-000002.jsonl") == big);
+    CHECK(root.read("normalized/IR/other-inst-000001.jsonl") == lines(0, 40));
+}
