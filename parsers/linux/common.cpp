@@ -233,9 +233,10 @@ std::string_view clean_line(std::string_view line) {
     }
     // Carriage returns inside a line (progress output overwritten in a terminal): keep what
     // the terminal showed last.
-    const size_t cr = line.rfind('\r');
-    if (cr != std::string_view::npos) {
-        line = strip_escapes(line.substr(cr + 1));
+    // memrchr: vectorised, where rfind walks back byte by byte (long lines, every detector).
+    if (const void* cr = ::memrchr(line.data(), '\r', line.size())) {
+        line = strip_escapes(
+            line.substr(static_cast<size_t>(static_cast<const char*>(cr) - line.data()) + 1));
     }
     return line;
 }
@@ -683,6 +684,12 @@ bool name_hints(const FileProbe& probe, std::string_view command) {
 // ---- lines ----------------------------------------------------------------------------
 
 std::string_view strip_escapes(std::string_view line) {
+    // Nearly every line has no ESC at all: one vectorised scan says so (the loops below walk
+    // the line byte by byte, and a JSON member's probe is one 16 KiB line, seen by every
+    // command detector).
+    if (std::memchr(line.data(), '\x1b', line.size()) == nullptr) {
+        return line;
+    }
     // Leading sequences: ESC [ ... final, ESC ] ... BEL/ST, ESC ( X, bare ESC x.
     auto skip_one = [](std::string_view s, size_t i) -> size_t {
         // returns index after the sequence starting at i (s[i] == ESC)

@@ -16,6 +16,7 @@
 // (a `date` or `uname -a` section anchors the others' times).
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 #include "daemon/common/json_writer.hpp"
 #include "daemon/settings/settings.hpp"
@@ -136,9 +137,10 @@ void split(std::string_view text, std::vector<Part>& parts) {
             raw.remove_suffix(1);
         }
         std::string_view line = strip_escapes(raw);
-        const size_t cr = line.rfind('\r');
-        if (cr != std::string_view::npos) {
-            line = strip_escapes(line.substr(cr + 1));
+        // memrchr: vectorised (rfind walks a long line back byte by byte).
+        if (const void* cr = ::memrchr(line.data(), '\r', line.size())) {
+            line = strip_escapes(
+                line.substr(static_cast<size_t>(static_cast<const char*>(cr) - line.data()) + 1));
         }
         std::string_view cmd;
         std::string_view title;
