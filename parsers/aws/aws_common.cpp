@@ -272,16 +272,7 @@ std::optional<uint64_t> parse_uint(std::string_view s) {
 
 static_assert(JsonFramer::kPadding >= simdjson::SIMDJSON_PADDING);
 
-namespace {
-
-constexpr size_t kFrameChunk = 1 << 20;
-
-bool json_ws(char c) {
-    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
-}
-
-// memchr-based: single-line documents have no newline at all.
-uint64_t newlines_in(const char* p, const char* e) {
+uint64_t count_newlines(const char* p, const char* e) {
     uint64_t n = 0;
     while (p < e) {
         const void* nl = std::memchr(p, '\n', static_cast<size_t>(e - p));
@@ -292,6 +283,14 @@ uint64_t newlines_in(const char* p, const char* e) {
         p = static_cast<const char*>(nl) + 1;
     }
     return n;
+}
+
+namespace {
+
+constexpr size_t kFrameChunk = 1 << 20;
+
+bool json_ws(char c) {
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
 constexpr std::array<bool, 256> byte_class(std::string_view members) {
@@ -382,10 +381,10 @@ void JsonFramer::frame_line(size_t& start, size_t& end) {
 
 uint64_t JsonFramer::line_at(size_t p) {
     if (p < nl_pos_) {
-        return lines_ + 1 - newlines_in(buf_.data() + p, buf_.data() + nl_pos_);
+        return lines_ + 1 - count_newlines(buf_.data() + p, buf_.data() + nl_pos_);
     }
     if (p > nl_pos_) {
-        lines_ += newlines_in(buf_.data() + nl_pos_, buf_.data() + p);
+        lines_ += count_newlines(buf_.data() + nl_pos_, buf_.data() + p);
         nl_pos_ = p;
     }
     return lines_ + 1;

@@ -226,6 +226,9 @@ private:
 // A structural problem JsonFramer cannot step over (unbalanced brackets, a value too large,
 // the input ending inside a value).  `reason` is a static string; `at_end` says the input
 // ended inside the value, so nothing after it is left to recover.
+// Newlines in [p, e); memchr-based: single-line documents (the common S3 object) have none.
+uint64_t count_newlines(const char* p, const char* e);
+
 struct JsonFrameError {
     const char* reason;
     bool at_end = false;

@@ -118,19 +118,7 @@ constexpr size_t kMaxValue =
 // the file ending inside a value).  Caught per top-level document.
 using FrameError = aws::JsonFrameError;
 
-// memchr-based: single-line documents (the common S3 object) have no newline at all.
-uint64_t count_newlines(const char* p, const char* e) {
-    uint64_t n = 0;
-    while (p < e) {
-        const void* nl = std::memchr(p, '\n', static_cast<size_t>(e - p));
-        if (nl == nullptr) {
-            break;
-        }
-        ++n;
-        p = static_cast<const char*>(nl) + 1;
-    }
-    return n;
-}
+using aws::count_newlines;
 
 bool is_ws(char c) {
     return c == ' ' || c == '\n' || c == '\r' || c == '\t';
