@@ -250,7 +250,7 @@ bool is_script_line(std::string_view line) {
 // `# ps auxf` when the word is a command); empty view when the line is no banner.
 std::string_view banner_title(std::string_view line) {
     std::string_view t = trim(line);
-    if (t.size() < 2) {
+    if (t.size() < 2 || is_ls_mode_row(t)) {
         return {};
     }
     if (t.starts_with("==>") && t.ends_with("<==")) {
@@ -1296,6 +1296,32 @@ void gather_collection_facts(const FileProbe& probe, std::string_view text, Uplo
         facts[std::string(kFactHostname)] = std::string(name);
         facts.erase("linux.hostname.from");
     }
+}
+
+bool is_ls_mode_row(std::string_view t) {
+    if (t.size() < 12 || std::string_view("-dlcbpsD").find(t[0]) == std::string_view::npos) {
+        return false;
+    }
+    for (size_t i = 1; i < 10; ++i) {
+        if (std::string_view("-rwxsStTlL").find(t[i]) == std::string_view::npos) {
+            return false;
+        }
+    }
+    size_t k = 10;
+    if (t[k] == '.' || t[k] == '+' || t[k] == '@') {
+        ++k;
+    }
+    // Then the link count: "---------- uname -a ----------" is a banner after all.
+    const size_t spaces = k;
+    while (k < t.size() && (t[k] == ' ' || t[k] == '\t')) {
+        ++k;
+    }
+    const size_t digits = k;
+    while (k < t.size() && t[k] >= '0' && t[k] <= '9') {
+        ++k;
+    }
+    return k > spaces && digits > spaces && k > digits && k < t.size() &&
+           (t[k] == ' ' || t[k] == '\t');
 }
 
 }  // namespace evidenced::parsers::linux_cmd

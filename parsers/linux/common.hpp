@@ -110,6 +110,11 @@ int resolve_year(const TimeAnchor& a, int month, int day);
 // Epoch seconds (UTC) of a host wall time, using the anchor's offset.
 int64_t wall_to_utc(const TimeAnchor& a, int year, int month, int day, int hh, int mm, int ss);
 
+// Whether a (trimmed) line is an ls long-listing row (`----------. 1 root root 0 Jan 1
+// shadow`, `---x--x--x 1 root root ... sudo`): a mode that starts with dashes is no
+// "---- title ----" banner.
+bool is_ls_mode_row(std::string_view t);
+
 // Strips terminal escape sequences (CSI/OSC, as script(1) typescripts hold) from both ends of
 // a line; the middle stays untouched.
 std::string_view strip_escapes(std::string_view line);

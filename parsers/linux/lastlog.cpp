@@ -136,6 +136,7 @@ int content_score(std::string_view head) {
     Tokens tk;
     bool header = false;
     int rows = 0;
+    int strict = 0;  // rows whose From is one word, as lastlog prints it
     int other = 0;
     for (size_t i = 0; i < lines.size() && i < 30; ++i) {
         const std::string_view t = trim(lines[i]);
@@ -149,6 +150,9 @@ int content_score(std::string_view head) {
         Row row;
         if (parse_row(t, tk, row)) {
             ++rows;
+            if (row.from.find(' ') == std::string_view::npos) {
+                ++strict;
+            }
         } else {
             ++other;
         }
@@ -156,7 +160,10 @@ int content_score(std::string_view head) {
     if (header && rows >= other) {
         return 85;
     }
-    return rows > 0 && other == 0 ? 45 : 0;
+    // Without the header, only rows lastlog could have printed: a line that merely ends in
+    // a date (/proc/version: "Linux version ... #71-Ubuntu SMP Tue Jul 13 15:59:12 UTC 2021")
+    // is not a login record.
+    return rows > 0 && other == 0 && strict == rows ? 45 : 0;
 }
 
 class LastlogParser final : public Parser {

@@ -79,7 +79,7 @@ bool names_command(std::string_view title) {
 // The title a banner line announces; empty when the line is no banner.
 std::string_view banner_title(std::string_view line) {
     std::string_view t = trim(line);
-    if (t.size() < 3 || t.size() > 200) {
+    if (t.size() < 3 || t.size() > 200 || is_ls_mode_row(t)) {
         return {};
     }
     if (t.starts_with("==>") && t.ends_with("<==") && t.size() > 6) {

@@ -1,0 +1,74 @@
+// Detection traps found by routing jc's whole fixture tree through choose() under UAC-style
+// paths: text that merely resembles a command's output must not be claimed by it.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "parsers/parser.hpp"
+#include "parsers/registry.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string chosen(const std::string& path, const std::string& text) {
+    evidenced::parsers::FileProbe probe;
+    probe.path = path;
+    probe.head = std::string_view(text).substr(0, evidenced::parsers::kProbeBytes);
+    probe.size = text.size();
+    const auto c = evidenced::parsers::choose(probe);
+    return c.parser == nullptr ? std::string() : std::string(c.parser->name());
+}
+
+std::string fixture(const std::string& rel) {
+    std::ifstream f(fs::path(EVIDENCED_FIXTURES) / rel, std::ios::binary);
+    REQUIRE(f.good());
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+}  // namespace
+
+TEST_CASE("detect traps: a line that ends in a date is not a lastlog row", "[linux][detect]") {
+    // /proc/version (jc fixture linux-proc__version): it used to become one linux.lastlog
+    // record, "Linux" logging in from "5.8.0-63-generic (buildd@...".
+    const std::string version =
+        "Linux version 5.8.0-63-generic (buildd@lcy01-amd64-028) (gcc (Ubuntu "
+        "10.3.0-1ubuntu1~20.10) 10.3.0, GNU ld (GNU Binutils for Ubuntu) 2.35.1) #71-Ubuntu SMP "
+        "Tue Jul 13 15:59:12 UTC 2021\n";
+    CHECK(chosen("live_response/system/proc_version.txt", version) != "linux.lastlog");
+    CHECK(chosen("uac/live_response/system/version.txt", version) != "linux.lastlog");
+    // Real headerless lastlog rows still are (lastlog -u root without its header line).
+    const std::string rows =
+        "root             pts/0    10.0.0.9         Tue Jul 13 15:59:12 +0000 2021\n"
+        "admin            pts/1    203.0.113.7      Wed Jul 14 08:01:02 +0000 2021\n";
+    CHECK(chosen("out.txt", rows) == "linux.lastlog");
+}
+
+TEST_CASE("detect traps: ls rows whose mode starts with dashes are not section banners",
+          "[linux][detect]") {
+    // `---x--s--x. 1 root nobody ... ssh-agent` begins with three dashes, like a
+    // "---- title ----" banner: the multi-command splitter took jc's ls -alR for sections.
+    const std::string alr = fixture("linux/ls/jc/centos-7.7-ls-alR.out");
+    REQUIRE(alr.find("---x--s--x.") != std::string::npos);
+    CHECK(chosen("live_response/system/ls_-alR_usr.txt", alr) == "linux.ls");
+    CHECK(chosen("centos-7.7__ls-alR.out", alr) == "linux.ls");
+    const std::string shadow =
+        "total 8\n"
+        "drwxr-xr-x.  2 root root   24 Aug 15  2019 .\n"
+        "----------.  1 root root  812 Aug 15  2019 shadow\n"
+        "----------.  1 root root  702 Aug 15  2019 gshadow\n"
+        "-rw-r--r--.  1 root root 1024 Aug 15  2019 passwd\n";
+    CHECK(chosen("ls-la-etc.txt", shadow) == "linux.ls");
+    // A real banner file still splits.
+    const std::string banners =
+        "---------- uname -a ----------\n"
+        "Linux web01 6.1.0-13-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.55-1 x86_64 GNU/Linux\n"
+        "---------- hostname ----------\n"
+        "web01\n";
+    CHECK(chosen("triage.txt", banners) == "linux.sections");
+}
