@@ -1179,6 +1179,34 @@ private:
             emit_digest(obj, p, len, w);
             return;
         }
+        if (depth == 0 && !top.has[kEventVersion] && !top.has[kEventTime] && !top.has[kEventName]) {
+            // OpenSearch/Elasticsearch documents (SPEC (a) #10): the original event under
+            // aws.cloudtrail, or a search hit's _source; the indexer's fields around it are
+            // not evidence.  The event is re-serialised (no raw span in a DOM), keys in order.
+            element doc = root;
+            element src;
+            bool hit = false;
+            if (obj["_source"].get(src) == simdjson::SUCCESS && src.is_object()) {
+                doc = src;
+                hit = true;
+            }
+            element ev;
+            bool found = false;
+            if (doc["aws"]["cloudtrail"].get(ev) == simdjson::SUCCESS && ev.is_object()) {
+                found = true;
+            } else if (doc.is_object() &&
+                       doc.at_pointer("/eventVersion").error() == simdjson::SUCCESS) {
+                ev = doc;
+                found = hit;
+            }
+            if (found && (ev["eventVersion"].error() == simdjson::SUCCESS ||
+                          ev["eventName"].error() == simdjson::SUCCESS)) {
+                source_unwrap_ = simdjson::to_string(ev);
+                source_unwrap_.reserve(source_unwrap_.size() + kPad);
+                handle_value(source_unwrap_.data(), source_unwrap_.size(), w, depth + 1);
+                return;
+            }
+        }
         if (!top.has[kEventVersion] && !top.has[kEventTime] && !top.has[kEventName] &&
             !top.has[kEventSource] && !top.has[kEventId]) {
             emit_error(
@@ -1506,6 +1534,7 @@ private:
     Record rec_;
     simdjson::dom::parser parser_;
     simdjson::dom::parser inner_parser_;
+    std::string source_unwrap_;  // an indexed document's event, re-serialised
     std::string members_;
     std::string doc_;
     std::string mini_;
