@@ -765,7 +765,8 @@ const char* event_message(simdjson::dom::parser& parser,
     if (root.get(obj) != simdjson::SUCCESS) {
         return "expected a JSON object (a CloudWatch Logs event)";
     }
-    if (obj["message"].get(msg) != simdjson::SUCCESS) {
+    // "body": OpenSearch/OpenTelemetry documents keep the raw flow line there (SPEC (a) #10).
+    if (obj["message"].get(msg) != simdjson::SUCCESS && obj["body"].get(msg) != simdjson::SUCCESS) {
         return "CloudWatch Logs event without a \"message\" string";
     }
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == '\r')) {
