@@ -55,7 +55,7 @@ constexpr size_t kSpoolFlush = 1 << 20;
 // A parse job's records stay in memory up to this size; an upload keeps at most
 // kUploadPieceMem of them in memory at once (the rest are piece files).
 constexpr size_t kPieceMem = 8 << 20;
-constexpr uint64_t kUploadPieceMem = 24 << 20;
+constexpr uint64_t kUploadPieceMem = 16 << 20;
 // Deferred (not yet fdatasynced) commits before a checkpoint makes their output durable:
 // bounds what a power loss leaves for recovery to render again.
 constexpr size_t kMaxDeferredCommits = 256;
