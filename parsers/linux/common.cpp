@@ -1149,6 +1149,62 @@ std::optional<int> zone_offset(std::string_view z) {
     return std::nullopt;
 }
 
+namespace {
+
+// Day number of the last Sunday of a month / the n-th Sunday.
+int64_t last_sunday(int y, unsigned m) {
+    const unsigned next_m = m == 12 ? 1 : m + 1;
+    const int next_y = m == 12 ? y + 1 : y;
+    const int64_t last = days_from_civil(next_y, next_m, 1) - 1;
+    const int64_t wd = (last + 4) % 7;  // 1970-01-01 was a Thursday (4); 0 = Sunday
+    return last - (wd < 0 ? wd + 7 : wd);
+}
+int64_t nth_sunday(int y, unsigned m, int n) {
+    const int64_t first = days_from_civil(y, m, 1);
+    int64_t wd = (first + 4) % 7;
+    if (wd < 0) {
+        wd += 7;
+    }
+    return first + (7 - wd) % 7 + 7 * (n - 1);
+}
+
+// Whether DST is in force at an instant, under the rule; std_offset: the zone's winter one.
+bool dst_at(DstRule rule, int std_offset, int64_t utc) {
+    const int y = static_cast<int>(civil_from_days(floor_div(utc + std_offset, 86400)).y);
+    if (rule == DstRule::kEu) {
+        // Last Sunday of March to last Sunday of October, 01:00 UTC.
+        const int64_t from = last_sunday(y, 3) * 86400 + 3600;
+        const int64_t to = last_sunday(y, 10) * 86400 + 3600;
+        return utc >= from && utc < to;
+    }
+    if (rule == DstRule::kUs) {
+        // Second Sunday of March 02:00 local standard time to first Sunday of November 02:00
+        // local daylight time.
+        const int64_t from = nth_sunday(y, 3, 2) * 86400 + 7200 - std_offset;
+        const int64_t to = nth_sunday(y, 11, 1) * 86400 + 7200 - (std_offset + 3600);
+        return utc >= from && utc < to;
+    }
+    return false;
+}
+
+}  // namespace
+
+int TimeAnchor::offset_at_utc(int64_t utc) const {
+    if (dst == DstRule::kNone) {
+        return utc_offset;
+    }
+    return dst_at(dst, std_offset, utc) ? std_offset + 3600 : std_offset;
+}
+
+int TimeAnchor::offset_at_wall(int64_t wall) const {
+    if (dst == DstRule::kNone) {
+        return utc_offset;
+    }
+    // Read as standard time first; a wall time inside the spring gap or the autumn overlap
+    // resolves to one of the two readings, which is all the text can say.
+    return offset_at_utc(wall - std_offset);
+}
+
 int TimeAnchor::year() const {
     return static_cast<int>(civil_from_days(floor_div(now_local(), 86400)).y);
 }
@@ -1168,6 +1224,34 @@ TimeAnchor time_anchor(const ParseContext& ctx) {
             if (auto v = to_int(o->second)) {
                 a.utc_offset = static_cast<int>(*v);
                 a.offset_known = true;
+            }
+        }
+        const auto z = ctx.facts->find(std::string(kFactZone));
+        if (a.offset_known && z != ctx.facts->end()) {
+            struct Rule {
+                std::string_view std_name;
+                std::string_view dst_name;
+                DstRule rule;
+            };
+            static constexpr std::array<Rule, 10> kRules = {{
+                {"WET", "WEST", DstRule::kEu},
+                {"GMT", "BST", DstRule::kEu},
+                {"CET", "CEST", DstRule::kEu},
+                {"MET", "MEST", DstRule::kEu},
+                {"EET", "EEST", DstRule::kEu},
+                {"EST", "EDT", DstRule::kUs},
+                {"CST", "CDT", DstRule::kUs},
+                {"MST", "MDT", DstRule::kUs},
+                {"PST", "PDT", DstRule::kUs},
+                {"AKST", "AKDT", DstRule::kUs},
+            }};
+            for (const Rule& r : kRules) {
+                // GMT alone is UTC (servers); only BST says "United Kingdom".
+                if ((z->second == r.std_name && r.std_name != "GMT") || z->second == r.dst_name) {
+                    a.dst = r.rule;
+                    a.std_offset = a.utc_offset - (z->second == r.dst_name ? 3600 : 0);
+                    break;
+                }
             }
         }
     }
@@ -1192,8 +1276,10 @@ int resolve_year(const TimeAnchor& a, int month, int day) {
 }
 
 int64_t wall_to_utc(const TimeAnchor& a, int year, int month, int day, int hh, int mm, int ss) {
-    return days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
-           hh * 3600 + mm * 60 + ss - a.utc_offset;
+    const int64_t wall =
+        days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
+        hh * 3600 + mm * 60 + ss;
+    return wall - a.offset_at_wall(wall);
 }
 
 // ---- collection facts -------------------------------------------------------------------
@@ -1239,6 +1325,16 @@ void gather_collection_facts(const FileProbe& probe, std::string_view text, Uplo
         set_once(kFactDateUtc, format_utc(p->wall - off));
         if (p->offset) {
             set_once(kFactUtcOffset, std::to_string(*p->offset));
+            // The abbreviation, if the line has one (the rule of its seasons).
+            for (std::string_view tok : split_ws(line, 16)) {
+                if (tok.size() >= 3 && tok.size() <= 4 &&
+                    std::all_of(tok.begin(), tok.end(),
+                                [](char c) { return c >= 'A' && c <= 'Z'; }) &&
+                    zone_offset(tok)) {
+                    set_once(kFactZone, std::string(tok));
+                    break;
+                }
+            }
         }
         derive_boot_time(facts);
         return;

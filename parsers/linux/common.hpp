@@ -60,6 +60,8 @@ inline constexpr std::string_view kFactDate = "linux.date";  // raw `date` line
 inline constexpr std::string_view kFactDateUtc = "linux.date.utc";
 // The host's UTC offset in seconds ("3600"), from the `date` zone; absent when unknown.
 inline constexpr std::string_view kFactUtcOffset = "linux.utc_offset";
+// The `date` zone's abbreviation ("CEST"), when it printed one: names the DST rule.
+inline constexpr std::string_view kFactZone = "linux.zone";
 inline constexpr std::string_view kFactUptime = "linux.uptime";  // raw `uptime` line
 // Boot time, UTC RFC 3339 ms: from `uptime -s`, or `date` minus the `uptime` duration.
 inline constexpr std::string_view kFactBootTime = "linux.boot_time";
@@ -93,15 +95,25 @@ std::optional<int> zone_offset(std::string_view zone);
 
 // The reference "now" of a collection, for year-less and relative times: the `date` output of
 // the same upload when known, else the collection time (archive/member mtime).
+// Daylight-saving rule of the `date` zone, when its abbreviation names one.
+enum class DstRule { kNone, kEu, kUs };
+
 struct TimeAnchor {
     int64_t now_utc = 0;  // epoch seconds
-    int utc_offset = 0;   // host offset (seconds east of UTC) used to read wall times
+    int utc_offset = 0;   // host offset (seconds east of UTC) at now_utc, from `date`
     bool valid = false;
     bool offset_known = false;  // a zone was seen; else wall times are read as UTC
+    // CET/CEST, EST/EDT, ...: wall times of the other season get the other offset.
+    DstRule dst = DstRule::kNone;
+    int std_offset = 0;  // the zone's standard-time offset (with a rule)
     int64_t now_local() const {
         return now_utc + utc_offset;
     }
     int year() const;  // the host's local year at now_utc
+    // The offset in force at a host wall time (seconds since the epoch, as if UTC).
+    int offset_at_wall(int64_t wall) const;
+    // The offset in force at an instant.
+    int offset_at_utc(int64_t utc) const;
 };
 TimeAnchor time_anchor(const ParseContext& ctx);
 // Year for a year-less month/day: the latest year that does not put the date more than a day

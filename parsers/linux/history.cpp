@@ -211,7 +211,7 @@ public:
                     // A host wall time: the collection's own `date` zone says how to read it.
                     epoch = linux_cmd::parse_iso_time(stamp);
                     if (epoch && anchor.offset_known) {
-                        *epoch -= anchor.utc_offset;
+                        *epoch -= anchor.offset_at_wall(*epoch);
                     }
                 }
                 emit(ln.of(line), n, cmd, epoch, stamp);

@@ -463,7 +463,6 @@ private:
         std::string logout_buf;
 
         void resolve(std::vector<Row>& rows, const When& begins) {
-            const int64_t off = anchor.utc_offset;
             const bool footer = begins.month != 0 && begins.year != 0;
             if (!footer && anchor.valid) {
                 // Newest first: each row is not after the one before it (a day of slack).
@@ -481,7 +480,7 @@ private:
                     }
                     const int64_t wall = when_wall(row.in, y);
                     row.in.year = y;
-                    row.login_epoch = wall - off;
+                    row.login_epoch = wall - anchor.offset_at_wall(wall);
                     row.has_login_epoch = true;
                     limit = floor_days(wall) + 1;
                 }
@@ -509,7 +508,7 @@ private:
                 }
                 const int64_t wall = when_wall(row.in, y);
                 row.in.year = y;
-                row.login_epoch = wall - off;
+                row.login_epoch = wall - anchor.offset_at_wall(wall);
                 row.has_login_epoch = true;
                 floor_limit = floor_days(wall);
             }
@@ -528,10 +527,11 @@ private:
             if (row.out.iso) {
                 logout_epoch = row.out.iso_epoch;
             } else if (row.out.month != 0 && row.out.year != 0) {
-                logout_epoch = when_wall(row.out, row.out.year) - anchor.utc_offset;
+                const int64_t out_wall = when_wall(row.out, row.out.year);
+                logout_epoch = out_wall - anchor.offset_at_wall(out_wall);
             } else if (row.out_clock && row.has_login_epoch) {
                 // Same day as the login, or the day the duration says; past midnight +1.
-                const int64_t login_wall = row.login_epoch + anchor.utc_offset;
+                const int64_t login_wall = row.login_epoch + anchor.offset_at_utc(row.login_epoch);
                 int64_t days = floor_days(login_wall);
                 if (auto d = duration_seconds(row.duration); d && *d > 0) {
                     days = floor_days(login_wall + *d);
@@ -540,7 +540,7 @@ private:
                 if (wall < login_wall - 60) {
                     wall += 86400;
                 }
-                logout_epoch = wall - anchor.utc_offset;
+                logout_epoch = wall - anchor.offset_at_wall(wall);
             }
             const bool failed = btmp;
             r.clear();

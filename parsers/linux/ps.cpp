@@ -191,7 +191,7 @@ StartTime resolve_bsd_start(std::string_view v, const TimeAnchor& a) {
         if (local > a.now_local() + 60) {
             local -= 86400;  // started yesterday, less than 24 h ago
         }
-        st.utc = local - a.utc_offset;
+        st.utc = local - a.offset_at_wall(local);
         st.precision = "minute";
         st.ok = true;
         return st;
@@ -244,7 +244,7 @@ StartTime resolve_started(const std::vector<std::string_view>& toks, const TimeA
             if (local > a.now_local() + 60) {
                 local -= 86400;
             }
-            st.utc = local - a.utc_offset;
+            st.utc = local - a.offset_at_wall(local);
             st.precision = "second";
             st.ok = true;
         }

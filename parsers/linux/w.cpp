@@ -292,7 +292,7 @@ private:
             if (wall > now_local + 60) {
                 wall -= 86400;  // w shows HH:MM for logins within the last 24 hours
             }
-            epoch = wall - a.utc_offset;
+            epoch = wall - a.offset_at_wall(wall);
             precision = "minute";
             return;
         }
@@ -304,7 +304,8 @@ private:
                 const int64_t d = today - back;
                 const int64_t w = ((d + 4) % 7 + 7) % 7;
                 if (w == wd && d * 86400 + hh * 3600 <= now_local + 60) {
-                    epoch = d * 86400 + hh * 3600 - a.utc_offset;
+                    const int64_t wall = d * 86400 + hh * 3600;
+                    epoch = wall - a.offset_at_wall(wall);
                     precision = "hour";
                     return;
                 }
@@ -318,10 +319,11 @@ private:
         if (day < 1 || day > 31 || month == 0) {
             return;
         }
-        epoch = days_from_civil(yy >= 70 ? 1900 + yy : 2000 + yy, static_cast<unsigned>(month),
-                                static_cast<unsigned>(day)) *
-                    86400 -
-                a.utc_offset;
+        const int64_t wall =
+            days_from_civil(yy >= 70 ? 1900 + yy : 2000 + yy, static_cast<unsigned>(month),
+                            static_cast<unsigned>(day)) *
+            86400;
+        epoch = wall - a.offset_at_wall(wall);
         precision = "day";
     }
 };
