@@ -562,6 +562,14 @@ void Daemon::arm_rescan() {
         }
         full_rescan("timer");
         dispatch();
+        if (in_flight_ == 0 && ingestor_) {
+            // Idle: make the deferred commits' output durable and drop their plans.
+            try {
+                ingestor_->checkpoint();
+            } catch (const std::exception& e) {
+                spdlog::warn("Checkpoint of the normalized output failed: {}", e.what());
+            }
+        }
         arm_rescan();
     });
 }

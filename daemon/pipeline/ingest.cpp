@@ -713,6 +713,11 @@ Ingestor::~Ingestor() {
     }
 }
 
+void Ingestor::checkpoint() {
+    Impl::CommitLock lock(*impl_);
+    impl_->segments->checkpoint();
+}
+
 const settings::Settings& Ingestor::config() const {
     return impl_->cfg;
 }

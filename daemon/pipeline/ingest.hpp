@@ -82,6 +82,10 @@ public:
     // instance's ledger under this root.
     bool already_ingested(const std::string& sha256, const std::string& incident);
 
+    // Makes the output of deferred commits durable now and drops their plans (an idle
+    // daemon calls it, so work/intents/ does not keep plans while nothing happens).
+    void checkpoint();
+
     const settings::Settings& config() const;
 
 private:

@@ -416,6 +416,14 @@ def main():
             "one 'upload outcome=' log line per upload (%d)" % n_upload_lines)
     t.check(len(log.splitlines()) < 10 * (len(expected) + 1) + 20, "log is not per record")
 
+    # 8. Idle: the deferred commits' plans are checkpointed away (rescan is 1 s here).
+    idir = os.path.join(root, "work", "intents")
+
+    def plans():
+        return [n for n in os.listdir(idir) if n.endswith(".json")] if os.path.isdir(idir) else []
+    t.check(wait_until(lambda: not plans(), 10),
+            "an idle daemon keeps commit plans in work/intents: %s" % plans())
+
     rc, secs = d.stop()
     t.check(rc == 0, "SIGTERM exit code 0 (got %s)" % rc)
     t.check(not claims_left(root, "basic"), "no claims left")
