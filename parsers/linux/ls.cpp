@@ -615,7 +615,7 @@ struct Survey {
     int errors = 0;
     int other = 0;
     // linux.proc_exe's own count (its content_score): /proc/<pid>/{exe,cwd,root} lines
-    // against every other line of the first 20.
+    // against every other line of the first 20 rows (ls: and total lines not counted).
     int proc_hits = 0;
     int proc_other = 0;
 };
@@ -630,7 +630,8 @@ Survey survey(std::string_view head) {
     for (size_t i = 0; i < lines.size() && i < 60; ++i) {
         const std::string_view t = trim(lines[i]);
         const bool entry = !t.empty() && parse_entry(lines[i], opt, toks, e);
-        if (i < 20 && !t.empty() && !t.starts_with("ls:") && !t.starts_with("total ")) {
+        if (s.proc_hits + s.proc_other < 20 && !t.empty() && !t.starts_with("ls:") &&
+            !t.starts_with("total ")) {
             FieldCursor c(t);
             if (is_mode(c.next()) && t.find(" /proc/") != std::string_view::npos &&
                 (t.find("/exe") != std::string_view::npos ||

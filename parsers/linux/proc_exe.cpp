@@ -55,7 +55,9 @@ int content_score(std::string_view head) {
     const std::vector<std::string_view> lines = output_lines(head);
     int hits = 0;
     int other = 0;
-    for (size_t i = 0; i < lines.size() && i < 20; ++i) {
+    // 20 listing rows, however many `ls: cannot read symbolic link` lines come first (with
+    // 2>&1 stderr often lands ahead of the rows: one per kernel thread or exited pid).
+    for (size_t i = 0; i < lines.size() && hits + other < 20; ++i) {
         std::string_view t = trim(lines[i]);
         if (t.empty() || t.starts_with("ls:") || t.starts_with("total ")) {
             continue;

@@ -72,3 +72,19 @@ TEST_CASE("detect traps: ls rows whose mode starts with dashes are not section b
         "web01\n";
     CHECK(chosen("triage.txt", banners) == "linux.sections");
 }
+
+TEST_CASE("detect traps: /proc/*/exe listings behind a screenful of ls errors", "[linux][detect]") {
+    // `ls -l /proc/[0-9]*/exe > f 2>&1` as an unprivileged collector runs it: stderr (one line
+    // per kernel thread or exited pid) lands ahead of the rows; the detector used to give up
+    // after 20 lines and the file went to text.lines.
+    std::string text;
+    for (int pid = 2; pid < 70; ++pid) {
+        text += "ls: cannot read symbolic link '/proc/" + std::to_string(pid) +
+                "/exe': No such file or directory\n";
+    }
+    text += "lrwxrwxrwx 1 root root 0 Nov 27 07:23 /proc/1/exe -> /usr/lib/systemd/systemd\n";
+    text += "lrwxrwxrwx 1 www-data www-data 0 Nov 27 11:09 /proc/4242/exe -> /tmp/.x (deleted)\n";
+    text += "lrwxrwxrwx 1 root root 0 Nov 27 11:09 /proc/4250/exe -> /usr/bin/bash\n";
+    CHECK(chosen("vm9-process-exe-links.txt", text) == "linux.proc_exe");
+    CHECK(chosen("running_processes_full_paths.txt", text) == "linux.proc_exe");
+}
