@@ -951,6 +951,10 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
             }
         }
     }
+    // A collector archive (uac-<host>-…, catscale_<host>-…) is one host's collection: its
+    // command outputs stay with that host even when one of them (a hostname or uname output)
+    // names another, so one collection never splits across host folders.
+    const bool collector_named = !explicit_host && upload_host.has_value();
     if (!upload_host) {
         if (auto it = facts.find("linux.hostname"); it != facts.end() && !it->second.empty()) {
             upload_host = it->second;
@@ -969,6 +973,10 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
         const std::string head = read_head(work.get(), m.work_name);
         const parsers::FileProbe probe{m.stored_path, head, m.size};
         std::optional<std::string> host = explicit_host;
+        if (!host && collector_named && r.parser != nullptr &&
+            r.parser->source() == "linux-commands") {
+            host = upload_host;
+        }
         if (!host && r.parser != nullptr) {
             host = r.parser->infer_host(probe);
         }

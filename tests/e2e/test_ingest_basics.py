@@ -444,6 +444,17 @@ def test_host_inference(ctx: Context) -> None:
     ok(ingest(ctx, root, "IR-1", uac), "ingest a UAC archive without --host")
     hosts = sorted(p.name for p in (root / "evidence" / "IR-1").iterdir())
     check(hosts == ["web-01.example"], f"UAC host not inferred (want web-01.example): {hosts}")
+    # One collection, one host: a hostname output naming another host (renamed machine,
+    # re-labelled archive) does not split the UAC archive across host folders.
+    uac2 = ctx.dir / "uac-db-02-linux-20261101120000.tar.gz"
+    small_tar(uac2, {"uac-db-02-linux-20261101120000/live_response/system/hostname.txt":
+                     b"oldname\n",
+                     "uac-db-02-linux-20261101120000/live_response/system/uname_-a.txt":
+                     b"Linux oldname 6.1.0-13-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.55-1 "
+                     b"(2023-09-29) x86_64 GNU/Linux\n"})
+    ok(ingest(ctx, root, "IR-1B", uac2), "ingest a UAC archive whose hostname output differs")
+    hosts = sorted(p.name for p in (root / "evidence" / "IR-1B").iterdir())
+    check(hosts == ["db-02"], f"a UAC collection split across hosts: {hosts}")
     ct = ctx.dir / "ct.tar.gz"
     key = ("AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/01/"
            "123456789012_CloudTrail_us-east-1_20261101T1200Z_abcd.json.gz")
