@@ -425,6 +425,21 @@ std::optional<DateParse> parse_date_line(std::string_view line) {
                 continue;
             }
         }
+        // ja_JP: "2026年 11月 27日 金曜日 11:17:10 UTC".
+        for (const auto& [suffix, field] :
+             {std::pair<std::string_view, int*>{"年", &year}, {"月", &month}, {"日", &day}}) {
+            if (tok.size() > suffix.size() && tok.ends_with(suffix) &&
+                all_digits(tok.substr(0, tok.size() - suffix.size()))) {
+                if (const auto v = to_int(tok.substr(0, tok.size() - suffix.size()))) {
+                    *field = static_cast<int>(*v);
+                }
+                tok = {};
+                break;
+            }
+        }
+        if (tok.empty()) {
+            continue;
+        }
         if (all_digits(tok)) {
             const auto v = to_int(tok);
             if (tok.size() == 4 && *v >= 1970 && *v <= 2200) {
@@ -1008,11 +1023,45 @@ int month_number(std::string_view s) {
         std::string_view name;
         int n;
     };
-    static constexpr std::array<M, 24> kMonths = {{
-        {"jan", 1},  {"feb", 2},  {"mar", 3},  {"apr", 4},  {"may", 5},  {"jun", 6},
-        {"jul", 7},  {"aug", 8},  {"sep", 9},  {"oct", 10}, {"nov", 11}, {"dec", 12},
-        {"mär", 3},  {"mai", 5},  {"okt", 10}, {"dez", 12}, {"fév", 2},  {"avr", 4},
-        {"juin", 6}, {"juil", 7}, {"aoû", 8},  {"ene", 1},  {"abr", 4},  {"dic", 12},
+    static constexpr std::array<M, 37> kMonths = {{
+        {"jan", 1},
+        {"feb", 2},
+        {"mar", 3},
+        {"apr", 4},
+        {"may", 5},
+        {"jun", 6},
+        {"jul", 7},
+        {"aug", 8},
+        {"sep", 9},
+        {"oct", 10},
+        {"nov", 11},
+        {"dec", 12},
+        {"mär", 3},
+        {"mai", 5},
+        {"okt", 10},
+        {"dez", 12},
+        {"fév", 2},
+        {"avr", 4},
+        {"juin", 6},
+        {"juil", 7},
+        {"aoû", 8},
+        {"ene", 1},
+        {"abr", 4},
+        {"dic", 12},
+        // ru_RU (lower case already, as date and ls print them)
+        {"янв", 1},
+        {"фев", 2},
+        {"мар", 3},
+        {"апр", 4},
+        {"май", 5},
+        {"мая", 5},
+        {"июн", 6},
+        {"июл", 7},
+        {"авг", 8},
+        {"сен", 9},
+        {"окт", 10},
+        {"ноя", 11},
+        {"дек", 12},
     }};
     for (const M& m : kMonths) {
         if (l.starts_with(m.name)) {

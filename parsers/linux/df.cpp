@@ -1,4 +1,5 @@
-// linux.df: `df`, `df -h`, `df -H`, `df -T`, `df -i`, `df -P`, `df -k`, and German headers.
+// linux.df: `df`, `df -h`, `df -H`, `df -T`, `df -i`, `df -P`, `df -k`, and German, Russian and
+// Japanese headers.
 //
 // One record per file system with jc's keys taken from the header (filesystem, type,
 // 1k_blocks / 1024_blocks / size, used, available, use_percent / capacity_percent, inodes,
@@ -73,6 +74,24 @@ std::string header_key(std::string_view h) {
         {"512-blocks", "512_blocks"},
         {"1m-blocks", "1m_blocks"},
         {"file", "file"},
+        // ja_JP (coreutils' own translation)
+        {"ファイルシス", "filesystem"},
+        {"サイズ", "size"},
+        {"使用", "used"},
+        {"残り", "available"},
+        {"使用可", "available"},
+        {"使用%", "use_percent"},
+        {"1k-ブロック", "1k_blocks"},
+        {"タイプ", "type"},
+        // ru_RU ("Файловая система" is joined before the split)
+        {"Файловая_система", "filesystem"},
+        {"Тип", "type"},
+        {"Размер", "size"},
+        {"Использовано", "used"},
+        {"Дост", "available"},
+        {"Доступно", "available"},
+        {"Использовано%", "use_percent"},
+        {"1k-блоков", "1k_blocks"},
     };
     for (const auto& [from, to] : kMap) {
         if (l == from) {
@@ -89,7 +108,21 @@ std::string header_key(std::string_view h) {
 
 // Header → columns; false when the line is not a df header.
 bool parse_header(std::string_view line, std::vector<Column>& cols) {
-    auto w = split_ws(trim(line));
+    // Localised two-word column names become one word (ru), the mount column "Mounted on"
+    // (ja: one word; ru: two, with a Latin or a Cyrillic first letter).
+    std::string norm(trim(line));
+    static const std::pair<std::string_view, std::string_view> kPhrases[] = {
+        {"Файловая система", "Файловая_система"},
+        {"Cмонтировано в", "Mounted on"},  // as ru_RU prints it: a Latin C
+        {"Смонтировано в", "Mounted on"},
+        {"マウント位置", "Mounted on"},
+    };
+    for (const auto& [from, to] : kPhrases) {
+        if (const size_t at = norm.find(from); at != std::string::npos) {
+            norm.replace(at, from.size(), to);
+        }
+    }
+    auto w = split_ws(norm);
     if (w.size() < 5) {
         return false;
     }

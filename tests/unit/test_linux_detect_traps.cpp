@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "parsers/input.hpp"
+#include "parsers/linux/common.hpp"
 #include "parsers/parser.hpp"
 #include "parsers/registry.hpp"
 
@@ -87,4 +89,30 @@ TEST_CASE("detect traps: /proc/*/exe listings behind a screenful of ls errors", 
     text += "lrwxrwxrwx 1 root root 0 Nov 27 11:09 /proc/4250/exe -> /usr/bin/bash\n";
     CHECK(chosen("vm9-process-exe-links.txt", text) == "linux.proc_exe");
     CHECK(chosen("running_processes_full_paths.txt", text) == "linux.proc_exe");
+}
+
+TEST_CASE("detect traps: df and date in ru_RU and ja_JP (captured on Debian 12)",
+          "[linux][detect]") {
+    // LC_ALL=ru_RU.utf8 df -h: two-word column names, and "Cмонтировано" with a Latin C.
+    const std::string df_ru =
+        "Файловая система        Размер Использовано  Дост Использовано% Cмонтировано в\n"
+        "devtmpfs                   12G            0   12G            0% /dev\n"
+        "/dev/vda                  252G          41G   55G           43% /\n";
+    CHECK(chosen("df_-h.txt", df_ru) == "linux.df");
+    const std::string df_ja =
+        "ファイルシス            サイズ  使用  残り 使用% マウント位置\n"
+        "devtmpfs                   12G     0   12G    0% /dev\n"
+        "/dev/vda                  252G   41G   55G   43% /\n";
+    CHECK(chosen("df_-h.txt", df_ja) == "linux.df");
+    CHECK(chosen("date.txt", "Пт 27 ноя 2026 11:17:10 UTC\n") == "linux.date");
+    // The ja_JP date still anchors the collection's year-less times.
+    const std::string date_ja = "2026年 11月 27日 金曜日 11:17:10 UTC\n";
+    const auto* p = evidenced::parsers::find("linux.date");
+    REQUIRE(p != nullptr);
+    evidenced::parsers::FileProbe probe{"live_response/system/date.txt", date_ja, date_ja.size()};
+    evidenced::parsers::UploadFacts facts;
+    evidenced::parsers::MemoryInput in(date_ja);
+    p->gather_facts(probe, in, facts);
+    CHECK(facts[std::string(evidenced::parsers::linux_cmd::kFactDateUtc)] ==
+          "2026-11-27T11:17:10.000Z");
 }
