@@ -15,6 +15,7 @@
 #endif
 
 #include "daemon/common/json_writer.hpp"
+#include "daemon/common/utf8.hpp"
 #include "parsers/aws/aws_common.hpp"
 #include "parsers/input.hpp"
 
@@ -227,40 +228,12 @@ struct TopFields {
     }
 };
 
-// Length of a valid UTF-8 sequence at s[i], 0 if invalid (same rules as json_writer).
-size_t utf8_len(std::string_view s, size_t i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const size_t n = s.size() - i;
-    auto cont = [&](size_t k) { return (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80; };
-    if (c < 0x80) {
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        return (n >= 2 && cont(1)) ? 2 : 0;
-    }
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (n < 3 || !cont(1) || !cont(2)) {
-            return 0;
-        }
-        const auto c1 = static_cast<unsigned char>(s[i + 1]);
-        return ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)) ? 0 : 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (n < 4 || !cont(1) || !cont(2) || !cont(3)) {
-            return 0;
-        }
-        const auto c1 = static_cast<unsigned char>(s[i + 1]);
-        return ((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90)) ? 0 : 4;
-    }
-    return 0;
-}
-
 // Copies `s` replacing ill-formed UTF-8 bytes with U+FFFD.
 void repair_utf8(std::string_view s, std::string& out) {
     out.clear();
     out.reserve(s.size() + kPad + 16);
     for (size_t i = 0; i < s.size();) {
-        const size_t n = utf8_len(s, i);
+        const size_t n = utf8_sequence_length(s, i);
         if (n == 0) {
             out.append("\xEF\xBF\xBD");
             ++i;
