@@ -11,6 +11,7 @@
 #include "daemon/output/envelope.hpp"
 #include "daemon/settings/settings.hpp"
 #include "parsers/input.hpp"
+#include "parsers/registry.hpp"
 
 namespace evidenced::testing {
 
@@ -106,6 +107,13 @@ std::string check_golden(const std::string& actual, const std::string& expected_
                    "\n  actual:   " + (ga ? la : "<end>");
         }
     }
+}
+
+std::string chosen_parser(std::string_view path, const std::string& text) {
+    const parsers::FileProbe probe{path, std::string_view(text).substr(0, parsers::kProbeBytes),
+                                   text.size()};
+    const auto c = parsers::choose(probe);
+    return c.parser == nullptr ? std::string() : std::string(c.parser->name());
 }
 
 }  // namespace evidenced::testing

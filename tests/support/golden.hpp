@@ -18,6 +18,10 @@ std::string render_file(const parsers::Parser& parser,
                         std::string_view source,
                         const parsers::UploadFacts* facts = nullptr);
 
+// The name of the parser the registry chooses for `text` saved as `path` ("" for none), as
+// the pipeline probes it (the first kProbeBytes).
+std::string chosen_parser(std::string_view path, const std::string& text);
+
 // Compares (or, under EVIDENCED_UPDATE_GOLDEN=1, rewrites) `expected_path`.  Returns "" when
 // equal, else a short description of the first difference.
 std::string check_golden(const std::string& actual, const std::string& expected_path);

@@ -90,10 +90,7 @@ std::vector<Collected> run(std::string_view parser,
 }
 
 std::string chosen(std::string_view path, const std::string& text) {
-    FileProbe probe{path, std::string_view(text).substr(0, evidenced::parsers::kProbeBytes),
-                    text.size()};
-    const auto c = evidenced::parsers::choose(probe);
-    return c.parser ? std::string(c.parser->name()) : std::string();
+    return evidenced::testing::chosen_parser(path, text);
 }
 
 const Collected* find_row(const std::vector<Collected>& v,

@@ -82,10 +82,7 @@ const char* kFixtures = EVIDENCED_FIXTURES;
 const char* kGolden = EVIDENCED_GOLDEN;
 
 std::string chosen(std::string_view path, const std::string& text) {
-    FileProbe probe{path, std::string_view(text).substr(0, evidenced::parsers::kProbeBytes),
-                    text.size()};
-    const auto c = evidenced::parsers::choose(probe);
-    return c.parser ? std::string(c.parser->name()) : std::string();
+    return evidenced::testing::chosen_parser(path, text);
 }
 
 }  // namespace

@@ -11,18 +11,14 @@
 #include "parsers/linux/common.hpp"
 #include "parsers/parser.hpp"
 #include "parsers/registry.hpp"
+#include "tests/support/golden.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string chosen(const std::string& path, const std::string& text) {
-    evidenced::parsers::FileProbe probe;
-    probe.path = path;
-    probe.head = std::string_view(text).substr(0, evidenced::parsers::kProbeBytes);
-    probe.size = text.size();
-    const auto c = evidenced::parsers::choose(probe);
-    return c.parser == nullptr ? std::string() : std::string(c.parser->name());
+std::string chosen(std::string_view path, const std::string& text) {
+    return evidenced::testing::chosen_parser(path, text);
 }
 
 std::string fixture(const std::string& rel) {

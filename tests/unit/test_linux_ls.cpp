@@ -35,13 +35,8 @@ const evidenced::parsers::Parser& ls_parser() {
     return *p;
 }
 
-std::string chosen(const std::string& path, const std::string& text) {
-    evidenced::parsers::FileProbe probe;
-    probe.path = path;
-    probe.head = std::string_view(text).substr(0, evidenced::parsers::kProbeBytes);
-    probe.size = text.size();
-    const auto c = evidenced::parsers::choose(probe);
-    return c.parser == nullptr ? std::string() : std::string(c.parser->name());
+std::string chosen(std::string_view path, const std::string& text) {
+    return evidenced::testing::chosen_parser(path, text);
 }
 
 // The `date` output of the capture run (2026-11-27 09:10 UTC) as the pipeline would gather it.
