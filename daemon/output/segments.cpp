@@ -343,12 +343,7 @@ void SegmentStore::commit(const std::string& id,
         ::unlinkat(idir.get(), name.c_str(), 0);
     } else {
         // Writeback starts now, so a later checkpoint finds little left to wait for.
-        for (const auto& seg : touched) {
-            UniqueFd f(open_path_beneath(root_fd_, seg, false));
-            if (f) {
-                ::sync_file_range(f.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
-            }
-        }
+        writeback(touched);
         pending_.push_back({name, std::move(touched)});
     }
 }
@@ -357,15 +352,7 @@ void SegmentStore::checkpoint() {
     if (pending_.empty()) {
         return;
     }
-    std::vector<std::string> segs;
-    for (const auto& p : pending_) {
-        for (const auto& s : p.segments) {
-            if (std::find(segs.begin(), segs.end(), s) == segs.end()) {
-                segs.push_back(s);
-            }
-        }
-    }
-    sync_segments(segs);
+    sync_segments(pending_segments());
     UniqueFd idir(open_path_beneath(root_fd_, "work/intents", true));
     if (idir) {
         for (const auto& p : pending_) {
@@ -376,17 +363,26 @@ void SegmentStore::checkpoint() {
 }
 
 void SegmentStore::start_writeback() {
-    std::vector<std::string> seen;
+    writeback(pending_segments());
+}
+
+std::vector<std::string> SegmentStore::pending_segments() const {
+    std::vector<std::string> segs;
     for (const auto& p : pending_) {
         for (const auto& s : p.segments) {
-            if (std::find(seen.begin(), seen.end(), s) != seen.end()) {
-                continue;
+            if (std::find(segs.begin(), segs.end(), s) == segs.end()) {
+                segs.push_back(s);
             }
-            seen.push_back(s);
-            UniqueFd f(open_path_beneath(root_fd_, s, false));
-            if (f) {
-                ::sync_file_range(f.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
-            }
+        }
+    }
+    return segs;
+}
+
+void SegmentStore::writeback(const std::vector<std::string>& segments) {
+    for (const auto& seg : segments) {
+        UniqueFd f(open_path_beneath(root_fd_, seg, false));
+        if (f) {
+            ::sync_file_range(f.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
         }
     }
 }

@@ -81,6 +81,10 @@ private:
     // Appends what the segment lacks of p; returns false when the spool cannot supply it.
     bool apply(const Part& p);
     void sync_segments(const std::vector<std::string>& segments);
+    // Starts writeback (no wait) of these segments.
+    void writeback(const std::vector<std::string>& segments);
+    // The segments the deferred commits appended to, each once.
+    std::vector<std::string> pending_segments() const;
     bool adopt_spool(const Part& p, int seg_dir, const std::string& name);
 
     int root_fd_;
