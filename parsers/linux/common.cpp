@@ -393,12 +393,14 @@ std::optional<DateParse> parse_date_line(std::string_view line) {
     int mi = 0;
     int s = 0;
     std::optional<int> off;
+    bool off_numeric = false;
     FieldCursor cur(line);
     int fields = 0;
     for (std::string_view tok = cur.next(); !tok.empty(); tok = cur.next()) {
         if (++fields > 10) {
             return std::nullopt;
         }
+        const bool dotted = tok.back() == '.';
         while (!tok.empty() && (tok.back() == ',' || tok.back() == '.')) {
             tok.remove_suffix(1);
         }
@@ -425,25 +427,25 @@ std::optional<DateParse> parse_date_line(std::string_view line) {
                 continue;
             }
         }
-        // ja_JP: "2026年 11月 27日 金曜日 11:17:10 UTC".
-        for (const auto& [suffix, field] :
-             {std::pair<std::string_view, int*>{"年", &year}, {"月", &month}, {"日", &day}}) {
-            if (tok.size() > suffix.size() && tok.ends_with(suffix) &&
-                all_digits(tok.substr(0, tok.size() - suffix.size()))) {
-                if (const auto v = to_int(tok.substr(0, tok.size() - suffix.size()))) {
-                    *field = static_cast<int>(*v);
-                }
-                tok = {};
-                break;
+        // ja_JP/zh_CN: "2026年 11月 27日 金曜日 11:17:10 UTC", `date +%c`
+        // "2026年11月27日 11時17分10秒".
+        if (CjkDateParts cjk; is_digit(tok[0]) && parse_cjk_units(tok, cjk)) {
+            year = cjk.year >= 0 ? cjk.year : year;
+            month = cjk.month >= 0 ? cjk.month : month;
+            day = cjk.day >= 0 ? cjk.day : day;
+            if (cjk.hour >= 0 && cjk.minute >= 0 && h < 0) {
+                h = cjk.hour;
+                mi = cjk.minute;
+                s = std::max(cjk.second, 0);
             }
-        }
-        if (tok.empty()) {
             continue;
         }
         if (all_digits(tok)) {
             const auto v = to_int(tok);
             if (tok.size() == 4 && *v >= 1970 && *v <= 2200) {
                 year = static_cast<int>(*v);
+            } else if (dotted && year != 0 && month == 0 && day == 0 && *v >= 1 && *v <= 12) {
+                month = static_cast<int>(*v);  // ko_KR "2026. 11. 27. (금)": year first
             } else if (tok.size() <= 2 && *v >= 1 && *v <= 31 && day == 0) {
                 day = static_cast<int>(*v);
             }
@@ -456,10 +458,13 @@ std::optional<DateParse> parse_date_line(std::string_view line) {
                 continue;
             }
         }
-        if (!off) {
+        // A numeric offset (%z) is exact and wins over an abbreviation on the same line.
+        const bool numeric = tok[0] == '+' || tok[0] == '-';
+        if (!off || (numeric && !off_numeric)) {
             const auto z = zone_offset(tok);
             if (z) {
                 off = z;
+                off_numeric = numeric;
             }
         }
     }
@@ -1015,6 +1020,14 @@ int month_number(std::string_view s) {
     if (s.size() < 3 || s.size() > 10) {
         return 0;
     }
+    if (is_digit(s[0])) {
+        CjkDateParts p;
+        if (parse_cjk_units(s, p) && p.month >= 1 && p.month <= 12 && p.year < 0 && p.day < 0 &&
+            p.hour < 0) {
+            return p.month;
+        }
+        return 0;
+    }
     std::string l;
     for (char c : s) {
         l.push_back(lower(c));
@@ -1071,6 +1084,116 @@ int month_number(std::string_view s) {
         }
     }
     return 0;
+}
+
+bool parse_cjk_units(std::string_view tok, CjkDateParts& out) {
+    struct Unit {
+        std::string_view text;
+        int CjkDateParts::*field;
+    };
+    static constexpr std::array<Unit, 13> kUnits = {{
+        {"年", &CjkDateParts::year},
+        {"月", &CjkDateParts::month},
+        {"日", &CjkDateParts::day},
+        {"時", &CjkDateParts::hour},
+        {"时", &CjkDateParts::hour},
+        {"分", &CjkDateParts::minute},
+        {"秒", &CjkDateParts::second},
+        {"년", &CjkDateParts::year},
+        {"월", &CjkDateParts::month},
+        {"일", &CjkDateParts::day},
+        {"시", &CjkDateParts::hour},
+        {"분", &CjkDateParts::minute},
+        {"초", &CjkDateParts::second},
+    }};
+    CjkDateParts p;
+    size_t i = 0;
+    bool any = false;
+    while (i < tok.size()) {
+        const size_t start = i;
+        while (i < tok.size() && is_digit(tok[i]) && i - start < 5) {
+            ++i;
+        }
+        if (i == start || i - start > 4) {
+            return false;
+        }
+        const auto v = to_int(tok.substr(start, i - start));
+        bool matched = false;
+        for (const Unit& u : kUnits) {
+            if (tok.substr(i).starts_with(u.text)) {
+                p.*u.field = static_cast<int>(*v);
+                i += u.text.size();
+                matched = true;
+                break;
+            }
+        }
+        if (!matched) {
+            return false;
+        }
+        any = true;
+    }
+    if (any) {
+        out = p;
+    }
+    return any;
+}
+
+int weekday_index(std::string_view s) {
+    // Trim what wraps a weekday in some locales: "(금)", "ven.", "Fri,".
+    while (!s.empty() && (s.back() == '.' || s.back() == ',' || s.back() == ')')) {
+        s.remove_suffix(1);
+    }
+    if (!s.empty() && s.front() == '(') {
+        s.remove_prefix(1);
+    }
+    if (s.empty() || s.size() > 12) {
+        return -1;
+    }
+    std::string l;
+    for (char c : s) {
+        l.push_back(lower(c));
+    }
+    struct W {
+        std::string_view name;
+        int day;
+    };
+    // Sunday first in every row.
+    static constexpr std::array<W, 63> kDays = {{
+        {"sun", 0},    {"mon", 1},    {"tue", 2},    {"wed", 3},    {"thu", 4},    {"fri", 5},
+        {"sat", 6},    {"so", 0},     {"mo", 1},     {"di", 2},     {"mi", 3},     {"do", 4},
+        {"fr", 5},     {"sa", 6},     {"вс", 0},     {"пн", 1},     {"вт", 2},     {"ср", 3},
+        {"чт", 4},     {"пт", 5},     {"сб", 6},     {"Вс", 0},     {"Пн", 1},     {"Вт", 2},
+        {"Ср", 3},     {"Чт", 4},     {"Пт", 5},     {"Сб", 6},     {"日", 0},     {"月", 1},
+        {"火", 2},     {"水", 3},     {"木", 4},     {"金", 5},     {"土", 6},     {"星期日", 0},
+        {"星期一", 1}, {"星期二", 2}, {"星期三", 3}, {"星期四", 4}, {"星期五", 5}, {"星期六", 6},
+        {"일", 0},     {"월", 1},     {"화", 2},     {"수", 3},     {"목", 4},     {"금", 5},
+        {"토", 6},     {"dim", 0},    {"lun", 1},    {"mar", 2},    {"mer", 3},    {"jeu", 4},
+        {"ven", 5},    {"sam", 6},    {"dom", 0},    {"mié", 3},    {"jue", 4},    {"vie", 5},
+        {"sáb", 6},    {"星期天", 0}, {"mie", 3},
+    }};
+    // ja_JP prints "金曜日" in `date` and "金" in w/lastlog; "Friday" and "Freitag" long forms.
+    std::string_view v = l;
+    for (std::string_view suffix : {std::string_view("曜日"), std::string_view("曜")}) {
+        if (v.size() > suffix.size() && v.ends_with(suffix)) {
+            v.remove_suffix(suffix.size());
+            break;
+        }
+    }
+    for (const W& w : kDays) {
+        if (v == w.name) {
+            return w.day;
+        }
+    }
+    if (v.size() >= 6) {
+        static constexpr std::array<std::string_view, 7> kLong = {
+            "sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
+        for (size_t i = 0; i < kLong.size(); ++i) {
+            if (v == kLong[i]) {
+                return static_cast<int>(i);
+            }
+        }
+    }
+    return -1;
 }
 
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
@@ -1182,13 +1305,21 @@ std::optional<int> zone_offset(std::string_view z) {
         std::string_view name;
         int minutes;
     };
-    static constexpr std::array<Z, 34> kZones = {{
-        {"UTC", 0},     {"GMT", 0},    {"UT", 0},     {"Z", 0},      {"WET", 0},    {"WEST", 60},
-        {"BST", 60},    {"CET", 60},   {"CEST", 120}, {"MET", 60},   {"MEST", 120}, {"EET", 120},
-        {"EEST", 180},  {"MSK", 180},  {"IST", 330},  {"CST", -360}, {"CDT", -300}, {"EST", -300},
-        {"EDT", -240},  {"MST", -420}, {"MDT", -360}, {"PST", -480}, {"PDT", -420}, {"AKST", -540},
-        {"AKDT", -480}, {"HST", -600}, {"JST", 540},  {"KST", 540},  {"HKT", 480},  {"SGT", 480},
-        {"AEST", 600},  {"AEDT", 660}, {"NZST", 720}, {"NZDT", 780},
+    // Abbreviations as glibc prints them for the zones analysts meet.  Ambiguous ones are left
+    // out on purpose (zone_is_ambiguous()): "IST" and "AST" name offsets hours apart.  "CST"
+    // is read as US Central although Asia/Shanghai prints it too (+08:00): a Chinese host's
+    // `date` needs its %z to be read right; gather_collection_facts() takes a zh_CN-localised
+    // line as China.
+    static constexpr std::array<Z, 54> kZones = {{
+        {"UTC", 0},     {"GMT", 0},     {"UT", 0},     {"Z", 0},      {"WET", 0},    {"WEST", 60},
+        {"BST", 60},    {"CET", 60},    {"CEST", 120}, {"MET", 60},   {"MEST", 120}, {"EET", 120},
+        {"EEST", 180},  {"MSK", 180},   {"IDT", 180},  {"SAST", 120}, {"CAT", 120},  {"EAT", 180},
+        {"WAT", 60},    {"TRT", 180},   {"PKT", 300},  {"WIB", 420},  {"ICT", 420},  {"HKT", 480},
+        {"SGT", 480},   {"AWST", 480},  {"JST", 540},  {"KST", 540},  {"ACST", 570}, {"ACDT", 630},
+        {"AEST", 600},  {"AEDT", 660},  {"NZST", 720}, {"NZDT", 780}, {"CST", -360}, {"CDT", -300},
+        {"EST", -300},  {"EDT", -240},  {"MST", -420}, {"MDT", -360}, {"PST", -480}, {"PDT", -420},
+        {"AKST", -540}, {"AKDT", -480}, {"HST", -600}, {"ADT", -180}, {"NST", -210}, {"NDT", -150},
+        {"BRT", -180},  {"ART", -180},  {"UCT", 0},    {"WITA", 480}, {"WIT", 540},  {"PHT", 480},
     }};
     for (const Z& e : kZones) {
         if (e.name == z) {
@@ -1196,6 +1327,14 @@ std::optional<int> zone_offset(std::string_view z) {
         }
     }
     return std::nullopt;
+}
+
+bool zone_is_ambiguous(std::string_view zone) {
+    // IST: India Standard Time (+05:30), Irish Standard Time (+01:00, Ireland's summer; its
+    // winter prints GMT), Israel Standard Time (+02:00).  AST: Atlantic (-04:00) or Arabia
+    // (+03:00).  Guessing would put every time of the collection hours off with nothing to
+    // show for it; unknown, the times stay wall times marked timezone_aware false.
+    return zone == "IST" || zone == "AST";
 }
 
 namespace {
@@ -1217,23 +1356,106 @@ int64_t nth_sunday(int y, unsigned m, int n) {
     return first + (7 - wd) % 7 + 7 * (n - 1);
 }
 
-// Whether DST is in force at an instant, under the rule; std_offset: the zone's winter one.
+// Whether DST is in force at an instant, under the rule; std_offset: the zone's standard
+// (non-summer) one.
 bool dst_at(DstRule rule, int std_offset, int64_t utc) {
     const int y = static_cast<int>(civil_from_days(floor_div(utc + std_offset, 86400)).y);
-    if (rule == DstRule::kEu) {
-        // Last Sunday of March to last Sunday of October, 01:00 UTC.
-        const int64_t from = last_sunday(y, 3) * 86400 + 3600;
-        const int64_t to = last_sunday(y, 10) * 86400 + 3600;
-        return utc >= from && utc < to;
-    }
-    if (rule == DstRule::kUs) {
-        // Second Sunday of March 02:00 local standard time to first Sunday of November 02:00
-        // local daylight time.
-        const int64_t from = nth_sunday(y, 3, 2) * 86400 + 7200 - std_offset;
-        const int64_t to = nth_sunday(y, 11, 1) * 86400 + 7200 - (std_offset + 3600);
-        return utc >= from && utc < to;
+    switch (rule) {
+        case DstRule::kEu: {
+            // Last Sunday of March to last Sunday of October, 01:00 UTC.
+            const int64_t from = last_sunday(y, 3) * 86400 + 3600;
+            const int64_t to = last_sunday(y, 10) * 86400 + 3600;
+            return utc >= from && utc < to;
+        }
+        case DstRule::kUs: {
+            // Second Sunday of March 02:00 local standard time to first Sunday of November 02:00
+            // local daylight time.
+            const int64_t from = nth_sunday(y, 3, 2) * 86400 + 7200 - std_offset;
+            const int64_t to = nth_sunday(y, 11, 1) * 86400 + 7200 - (std_offset + 3600);
+            return utc >= from && utc < to;
+        }
+        case DstRule::kAuSouth: {
+            // NSW, Victoria, Tasmania, ACT, South Australia: first Sunday of October 02:00
+            // standard time to first Sunday of April 03:00 daylight time (02:00 standard).  The
+            // summer spans the new year: in force after October's switch or before April's.
+            const int64_t from = nth_sunday(y, 10, 1) * 86400 + 7200 - std_offset;
+            const int64_t to = nth_sunday(y, 4, 1) * 86400 + 7200 - std_offset;
+            return utc >= from || utc < to;
+        }
+        case DstRule::kNz: {
+            // Last Sunday of September 02:00 NZST to first Sunday of April 03:00 NZDT.
+            const int64_t from = last_sunday(y, 9) * 86400 + 7200 - std_offset;
+            const int64_t to = nth_sunday(y, 4, 1) * 86400 + 7200 - std_offset;
+            return utc >= from || utc < to;
+        }
+        case DstRule::kIsrael: {
+            // Friday before the last Sunday of March 02:00 IST to the last Sunday of October
+            // 02:00 IDT (the rule since 2013).
+            const int64_t from = (last_sunday(y, 3) - 2) * 86400 + 7200 - std_offset;
+            const int64_t to = last_sunday(y, 10) * 86400 + 7200 - (std_offset + 3600);
+            return utc >= from && utc < to;
+        }
+        case DstRule::kNone: break;
     }
     return false;
+}
+
+// The DST rule a `date` zone abbreviation names.  The standard-time abbreviation of a zone
+// some of whose places keep no DST (AEST: Queensland; ACST: Northern Territory; MST:
+// Arizona) says nothing about the other season, so it gets no rule unless `date` printed it
+// in the rule's summer: then the host certainly keeps no DST, and no rule is right too.
+// The rule is applied only when the printed offset is the abbreviation's own (a %z beside it
+// wins and may contradict it).
+struct ZoneRule {
+    std::string_view std_name;
+    std::string_view dst_name;
+    DstRule rule;
+    int std_minutes;
+    bool std_also_without_dst;
+};
+constexpr std::array<ZoneRule, 19> kZoneRules = {{
+    {"WET", "WEST", DstRule::kEu, 0, false},
+    {"GMT", "BST", DstRule::kEu, 0, true},  // GMT alone is UTC (servers); BST says "UK"
+    {"CET", "CEST", DstRule::kEu, 60, false},
+    {"MET", "MEST", DstRule::kEu, 60, false},
+    {"EET", "EEST", DstRule::kEu, 120, false},
+    {"EST", "EDT", DstRule::kUs, -300, false},
+    {"CST", "CDT", DstRule::kUs, -360, false},
+    {"MST", "MDT", DstRule::kUs, -420, true},
+    {"PST", "PDT", DstRule::kUs, -480, false},
+    {"AKST", "AKDT", DstRule::kUs, -540, false},
+    {"AST", "ADT", DstRule::kUs, -240, true},  // AST alone is ambiguous (Arabia)
+    {"NST", "NDT", DstRule::kUs, -210, false},
+    {"AEST", "AEDT", DstRule::kAuSouth, 600, true},
+    {"ACST", "ACDT", DstRule::kAuSouth, 570, true},
+    {"NZST", "NZDT", DstRule::kNz, 720, false},
+    {"IST", "IDT", DstRule::kIsrael, 120, true},  // IST alone: India? Ireland? Israel?
+    // Fixed offsets, named so a reader sees they were considered: no DST since 2019 (Brazil),
+    // 2014 (Moscow), ever (Japan, Korea, Western Australia).
+    {"BRT", "", DstRule::kNone, -180, false},
+    {"MSK", "", DstRule::kNone, 180, false},
+    {"AWST", "", DstRule::kNone, 480, false},
+}};
+
+void pick_dst_rule(TimeAnchor& a, std::string_view zone) {
+    for (const ZoneRule& r : kZoneRules) {
+        const bool is_dst = !r.dst_name.empty() && zone == r.dst_name;
+        const bool is_std = zone == r.std_name;
+        if (!is_dst && !is_std) {
+            continue;
+        }
+        const int std_offset = r.std_minutes * 60;
+        if (r.rule == DstRule::kNone || a.utc_offset != std_offset + (is_dst ? 3600 : 0)) {
+            return;
+        }
+        if (is_std &&
+            (r.std_also_without_dst || (a.valid && dst_at(r.rule, std_offset, a.now_utc)))) {
+            return;
+        }
+        a.dst = r.rule;
+        a.std_offset = std_offset;
+        return;
+    }
 }
 
 }  // namespace
@@ -1277,31 +1499,7 @@ TimeAnchor time_anchor(const ParseContext& ctx) {
         }
         const auto z = ctx.facts->find(std::string(kFactZone));
         if (a.offset_known && z != ctx.facts->end()) {
-            struct Rule {
-                std::string_view std_name;
-                std::string_view dst_name;
-                DstRule rule;
-            };
-            static constexpr std::array<Rule, 10> kRules = {{
-                {"WET", "WEST", DstRule::kEu},
-                {"GMT", "BST", DstRule::kEu},
-                {"CET", "CEST", DstRule::kEu},
-                {"MET", "MEST", DstRule::kEu},
-                {"EET", "EEST", DstRule::kEu},
-                {"EST", "EDT", DstRule::kUs},
-                {"CST", "CDT", DstRule::kUs},
-                {"MST", "MDT", DstRule::kUs},
-                {"PST", "PDT", DstRule::kUs},
-                {"AKST", "AKDT", DstRule::kUs},
-            }};
-            for (const Rule& r : kRules) {
-                // GMT alone is UTC (servers); only BST says "United Kingdom".
-                if ((z->second == r.std_name && r.std_name != "GMT") || z->second == r.dst_name) {
-                    a.dst = r.rule;
-                    a.std_offset = a.utc_offset - (z->second == r.dst_name ? 3600 : 0);
-                    break;
-                }
-            }
+            pick_dst_rule(a, z->second);
         }
     }
     if (!a.valid) {
@@ -1370,16 +1568,27 @@ void gather_collection_facts(const FileProbe& probe, std::string_view text, Uplo
             return;
         }
         set_once(kFactDate, std::string(line));
-        const int off = p->offset.value_or(0);
+        std::optional<int> offset = p->offset;
+        // Asia/Shanghai prints "CST" too; a zh_CN-localised line ("星期五") is China's.
+        const bool chinese = line.find("星期") != std::string_view::npos;
+        bool china_cst = false;
+        for (std::string_view tok : split_ws(line, 16)) {
+            if (chinese && tok == "CST" && offset == zone_offset("CST")) {
+                offset = 8 * 3600;
+                china_cst = true;
+            }
+        }
+        const int off = offset.value_or(0);
         set_once(kFactDateUtc, format_utc(p->wall - off));
-        if (p->offset) {
-            set_once(kFactUtcOffset, std::to_string(*p->offset));
-            // The abbreviation, if the line has one (the rule of its seasons).
+        if (offset) {
+            set_once(kFactUtcOffset, std::to_string(*offset));
+            // The abbreviation, if the line has one and it agrees with the offset (the rule
+            // of its seasons).
             for (std::string_view tok : split_ws(line, 16)) {
-                if (tok.size() >= 3 && tok.size() <= 4 &&
+                if (!china_cst && tok.size() >= 3 && tok.size() <= 4 &&
                     std::all_of(tok.begin(), tok.end(),
                                 [](char c) { return c >= 'A' && c <= 'Z'; }) &&
-                    zone_offset(tok)) {
+                    zone_offset(tok) == offset) {
                     set_once(kFactZone, std::string(tok));
                     break;
                 }

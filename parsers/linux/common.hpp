@@ -81,8 +81,23 @@ bool wants_collection_facts(const FileProbe& probe);
 // ---- time helpers -------------------------------------------------------------------------
 
 // 1..12 for English month abbreviations/names ("Nov", "november"), case-insensitive; also
-// German/French/Spanish short forms where they differ (Mär, Mai, Okt, Dez...). 0 if unknown.
+// German/French/Spanish short forms where they differ (Mär, Mai, Okt, Dez...), Russian
+// (ноя, мая) and the CJK "11月". 0 if unknown.
 int month_number(std::string_view s);
+
+// Numbers with CJK unit suffixes as ja_JP/zh_CN dates print them, alone or glued:
+// "2026年", "11月", "27日", "2026年11月27日", "11時37分40秒".  Fills the fields the token
+// names (the others stay -1); false unless the whole token is such number+unit pairs.
+struct CjkDateParts {
+    int year = -1, month = -1, day = -1, hour = -1, minute = -1, second = -1;
+};
+bool parse_cjk_units(std::string_view tok, CjkDateParts& out);
+
+// The weekday (0 = Sunday .. 6) a weekday token names in English, German, Russian,
+// Japanese, Chinese, Korean, French or Spanish ("Fri", "Fr", "Пт", "金曜日", "星期五",
+// "(금)", "ven."); -1 if none.  Lets a localised line prove itself: the weekday must match
+// the date.
+int weekday_index(std::string_view s);
 // Days since 1970-01-01 of a proleptic Gregorian date.
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
 // "2026-11-27T04:39:30.000Z" from seconds (and milliseconds) since the epoch, UTC.
@@ -90,13 +105,23 @@ std::string format_utc(int64_t epoch_seconds, int millis = 0);
 // Parses RFC 3339 / ISO 8601 "YYYY-MM-DD[T ]HH:MM[:SS[.fff]][Z|±HH[:]MM]"; without a zone
 // the value is read as UTC.  Returns epoch seconds.
 std::optional<int64_t> parse_iso_time(std::string_view s);
-// UTC offset in seconds of a zone token ("UTC", "CET", "+0100", "-05:00"); nullopt if unknown.
+// UTC offset in seconds of a zone token ("UTC", "CET", "+0100", "-05:00"); nullopt if unknown
+// or ambiguous (see zone_is_ambiguous()).
 std::optional<int> zone_offset(std::string_view zone);
+// Whether an abbreviation names several offsets, so that it alone cannot say the host's
+// offset ("IST": India +05:30, Ireland +01:00, Israel +02:00; "AST": Atlantic -04:00 or
+// Arabia +03:00).  Only a numeric offset printed beside it (%z) can.
+bool zone_is_ambiguous(std::string_view zone);
 
 // The reference "now" of a collection, for year-less and relative times: the `date` output of
 // the same upload when known, else the collection time (archive/member mtime).
-// Daylight-saving rule of the `date` zone, when its abbreviation names one.
-enum class DstRule { kNone, kEu, kUs };
+// Daylight-saving rule of the `date` zone, when its abbreviation names one: EU (last Sunday
+// of March to last Sunday of October, 01:00 UTC), US/Canada (second Sunday of March to
+// first Sunday of November, 02:00 local), south-east Australia (first Sunday of October to
+// first Sunday of April, 02:00 standard time: spans the new year), New Zealand (last Sunday
+// of September to first Sunday of April), Israel (Friday before the last Sunday of March to
+// the last Sunday of October, 02:00 local).
+enum class DstRule { kNone, kEu, kUs, kAuSouth, kNz, kIsrael };
 
 struct TimeAnchor {
     int64_t now_utc = 0;  // epoch seconds

@@ -1,6 +1,8 @@
 // linux.date: `date` (C, en_US and localised forms such as `Fr 27. Nov 06:13:31 CET 2026`),
 // `date -u`, `date -R`, `date -I[seconds]`, `date --rfc-3339`, and timedatectl's
-// `Local time:` line.  One record with jc's fields (year, month, month_num, day, weekday,
+// `Local time:` line, and the localised forms of ja_JP/zh_CN (`2026年 11月 27日 金曜日
+// 06:13:31 UTC`, `%c`'s `2026年11月27日 06時13分31秒`), ru_RU (`Пт 27 ноя 2026 06:13:31 UTC`),
+// ko_KR, fr_FR, es_ES.  One record with jc's fields (year, month, month_num, day, weekday,
 // weekday_num, hour, hour_24, minute, second, period, timezone, utc_offset, day_of_year,
 // week_of_year, iso, epoch_utc, timezone_aware); jc's `epoch` (the time read in the parsing
 // machine's zone) is left out because it depends on where the parser runs.  @timestamp is
@@ -40,18 +42,6 @@ struct DateTime {
     std::optional<int> offset;
     bool twelve_hour = false;
 };
-
-constexpr std::string_view kEnglishDays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
-    return out;
-}
 
 bool parse_hms(std::string_view t, DateTime& d) {
     auto parts = std::vector<std::string_view>{};
@@ -138,15 +128,18 @@ bool parse_iso(std::string_view line, DateTime& d) {
 }
 
 // Token soup: "Fri Nov 27 06:13:31 UTC 2026", "Fri 27 Nov 2026 06:13:31 AM UTC",
-// "Fr 27. Nov 06:13:31 CET 2026", "Fri, 27 Nov 2026 06:13:31 +0000".
+// "Fr 27. Nov 06:13:31 CET 2026", "Пт 27 ноя 2026 06:13:31 UTC",
+// "2026年 11月 27日 金曜日 06:13:31 UTC" (ja_JP, zh_CN: "星期五"), "2026年11月27日 06時13分31秒"
+// (ja_JP %c), "2026. 11. 27. (금) 06:13:31 UTC" (ko_KR), "Fri, 27 Nov 2026 06:13:31 +0000".
 bool parse_words(std::string_view line, DateTime& d) {
     const auto w = split_ws(trim(line));
-    if (w.size() < 4 || w.size() > 9) {
+    if (w.size() < 2 || w.size() > 9) {
         return false;
     }
     bool have_time = false;
     for (size_t i = 0; i < w.size(); ++i) {
         std::string_view t = w[i];
+        const bool dotted = !t.empty() && t.back() == '.';
         while (!t.empty() && (t.back() == ',' || t.back() == '.')) {
             t.remove_suffix(1);
         }
@@ -157,9 +150,36 @@ bool parse_words(std::string_view line, DateTime& d) {
             have_time = true;
             continue;
         }
+        if (linux_cmd::CjkDateParts cjk;
+            t[0] >= '0' && t[0] <= '9' && linux_cmd::parse_cjk_units(t, cjk)) {
+            if (cjk.year >= 0) {
+                d.year = cjk.year;
+            }
+            if (cjk.month >= 1 && cjk.month <= 12 && d.month == 0) {
+                d.month = cjk.month;
+                if (cjk.year < 0 && cjk.day < 0) {
+                    d.month_text = t;
+                }
+            }
+            if (cjk.day >= 1 && cjk.day <= 31) {
+                d.day = cjk.day;
+            }
+            if (!have_time && cjk.hour >= 0 && cjk.hour <= 23 && cjk.minute >= 0 &&
+                cjk.minute <= 59 && cjk.second <= 60) {
+                d.hour = cjk.hour;
+                d.minute = cjk.minute;
+                d.second = std::max(cjk.second, 0);
+                have_time = true;
+            }
+            continue;
+        }
         const auto n = to_int(t);
         if (n && t.size() == 4 && *n >= 1900 && *n <= 2200) {
             d.year = static_cast<int>(*n);
+            continue;
+        }
+        if (n && dotted && d.year != 0 && d.month == 0 && d.day == 0 && *n >= 1 && *n <= 12) {
+            d.month = static_cast<int>(*n);  // ko_KR: year first, "2026. 11. 27."
             continue;
         }
         if (n && t.size() <= 2 && *n >= 1 && *n <= 31 && d.day == 0) {
@@ -184,8 +204,8 @@ bool parse_words(std::string_view line, DateTime& d) {
             d.offset = zone_offset(t);
             continue;
         }
-        if (i == 0 && d.weekday_text.empty()) {
-            d.weekday_text = t;
+        if (d.weekday_text.empty() && (i == 0 || linux_cmd::weekday_index(w[i]) >= 0)) {
+            d.weekday_text = w[i].back() == ',' ? t : w[i];
             continue;
         }
         if (d.zone.empty() && have_time) {
@@ -205,7 +225,23 @@ bool parse_words(std::string_view line, DateTime& d) {
         const bool pm = d.period == "PM" || d.period == "pm";
         d.hour = d.hour % 12 + (pm ? 12 : 0);
     }
+    // Asia/Shanghai prints "CST" too; a zh_CN line ("星期五") is China's, not US Central
+    // (gather_collection_facts() reads it the same way).
+    if (d.zone == "CST" && d.weekday_text.starts_with("星期")) {
+        d.offset = 8 * 3600;
+    }
     return true;
+}
+
+// The weekday printed matches the date (a localised line proves itself this way).
+bool weekday_matches(const DateTime& d) {
+    const int wd = linux_cmd::weekday_index(d.weekday_text);
+    if (wd < 0) {
+        return false;
+    }
+    const int64_t days =
+        days_from_civil(d.year, static_cast<unsigned>(d.month), static_cast<unsigned>(d.day));
+    return ((days + 4) % 7 + 7) % 7 == wd;  // 1970-01-01 was a Thursday
 }
 
 bool parse_date(std::string_view text, DateTime& d, std::string_view* line_out) {
@@ -263,11 +299,9 @@ public:
         if (hinted) {
             return 85;
         }
-        // A lone English `date` line is distinctive enough.
-        const std::string lw = lower(d.weekday_text);
-        const bool english = std::find(std::begin(kEnglishDays), std::end(kEnglishDays), lw) !=
-                             std::end(kEnglishDays);
-        return nonempty == 1 && english && !d.zone.empty() ? 65 : 0;
+        // A lone `date` line whose weekday (in any language we know) matches its date is
+        // distinctive enough.
+        return nonempty == 1 && weekday_matches(d) && !d.zone.empty() ? 65 : 0;
     }
 
     bool wants_facts(const FileProbe& probe) const override {
@@ -342,6 +376,9 @@ public:
             w.null("epoch_utc");
         }
         w.boolean("timezone_aware", d.offset.has_value());
+        if (!d.offset && linux_cmd::zone_is_ambiguous(d.zone)) {
+            w.boolean("timezone_ambiguous", true);  // "IST": India, Ireland or Israel
+        }
         w.str("raw", trim(line));
         w.end_object().end_object();
         sink.emit(r);
