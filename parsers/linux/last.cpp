@@ -352,15 +352,44 @@ std::string_view collapse(std::string_view s, std::string& buf) {
 }
 
 bool is_footer(std::string_view t, When& begins, Tokens& tk) {
-    // "wtmp begins Wed Dec 31 23:40:02 2025", "btmp begins ...", "wtmp.1 begins ..."
+    // "wtmp begins Wed Dec 31 23:40:02 2025", "btmp begins ...", "wtmp.1 begins ...", and
+    // translated (util-linux-locales): de "wtmp beginnt …", ja "wtmp は … から始まっています",
+    // fr "wtmp commence le …".  The date itself stays English (ctime).
     tokenize(t, tk);
-    if (tk.n < 2 || tk.t[1] != "begins") {
+    if (tk.n < 2) {
         return false;
     }
-    if (!read_when(tk, 2, begins)) {
-        begins = When{};
+    if (tk.t[1] == "begins") {
+        if (!read_when(tk, 2, begins)) {
+            begins = When{};
+        }
+        return true;
     }
-    return true;
+    // Translated: the file name, one or two words without digits or tty marks, the full date
+    // (with seconds and year, which rows only have with -F), then at most two words that are
+    // none of a row's logout/duration forms.
+    for (size_t k = 2; k <= 3 && k < tk.n; ++k) {
+        const std::string_view word = tk.t[k - 1];
+        if (word.find_first_of("/:0123456789()") != std::string_view::npos) {
+            return false;
+        }
+        if (!read_when(tk, k, begins) || begins.year == 0) {
+            continue;
+        }
+        const size_t after = k + begins.tokens;
+        if (tk.n - after > 2) {
+            return false;
+        }
+        for (size_t i = after; i < tk.n; ++i) {
+            if (tk.t[i] == "-" || tk.t[i].starts_with("(") || tk.t[i] == "still" ||
+                tk.t[i] == "gone" || tk.t[i] == "no") {
+                return false;
+            }
+        }
+        return true;
+    }
+    begins = When{};
+    return false;
 }
 
 int content_score(std::string_view head) {

@@ -10,6 +10,7 @@
 // them silently).
 #include <algorithm>
 #include <array>
+#include <utility>
 
 #include "daemon/common/json_writer.hpp"
 #include "parsers/linux/common.hpp"
@@ -25,30 +26,60 @@ bool digits(std::string_view s) {
            std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-int weekday_number(std::string_view s) {
-    static constexpr std::array<std::string_view, 7> kDays = {"Sun", "Mon", "Tue", "Wed",
-                                                              "Thu", "Fri", "Sat"};
-    for (size_t i = 0; i < kDays.size(); ++i) {
-        if (s == kDays[i]) {
-            return static_cast<int>(i);
-        }
+// LOGIN@ forms (procps prints %a and %b in the user's locale): "HH:MM" (today), weekday +
+// hour this week ("Thu22", de "Mi22", ru "Ср22", ja "水22"), day + month + 2-digit year
+// ("21Oct19", "05Mär26", "12ноя26", "1211月26"; ja pads one-digit months: "05 3月26").
+// The weekday-hour split: (weekday, hour) or (-1, -1).
+std::pair<int, int> weekday_hour(std::string_view s) {
+    if (s.size() < 3 || !digits(s.substr(s.size() - 2))) {
+        return {-1, -1};
     }
-    return -1;
+    const int wd = weekday_index(s.substr(0, s.size() - 2));
+    const int hh = (s[s.size() - 2] - '0') * 10 + (s.back() - '0');
+    return wd >= 0 && hh < 24 ? std::pair{wd, hh} : std::pair{-1, -1};
 }
 
-// LOGIN@ forms: "HH:MM" (today), "DddNN" (this week: weekday + hour), "NNMonYY" (older).
+// Day, month and year of "21Oct19" / "05 3月26": the month text sits between two digit pairs.
+bool day_month_year(std::string_view s, int& day, int& month, int& yy) {
+    if (s.size() < 7 || !digits(s.substr(0, 2)) || !digits(s.substr(s.size() - 2))) {
+        return false;
+    }
+    month = month_number(trim(s.substr(2, s.size() - 4)));
+    day = (s[0] - '0') * 10 + (s[1] - '0');
+    yy = (s[s.size() - 2] - '0') * 10 + (s.back() - '0');
+    return month != 0 && day >= 1 && day <= 31;
+}
+
 bool is_login_at(std::string_view s) {
     if (s.size() == 5 && s[2] == ':' && digits(s.substr(0, 2)) && digits(s.substr(3))) {
         return true;
     }
-    if (s.size() == 5 && weekday_number(s.substr(0, 3)) >= 0 && digits(s.substr(3))) {
+    if (weekday_hour(s).first >= 0) {
         return true;
     }
-    if (s.size() == 7 && digits(s.substr(0, 2)) && month_number(s.substr(2, 3)) != 0 &&
-        digits(s.substr(5))) {
-        return true;
+    int d = 0;
+    int m = 0;
+    int y = 0;
+    return day_month_year(s, d, m, y);
+}
+
+// The LOGIN@ cell at the cursor: one field, or two when ja_JP's padded month splits it
+// ("05" "3月26"); empty when the next field(s) are not a LOGIN@ value.
+std::string_view take_login(FieldCursor& cur) {
+    const std::string_view a = cur.next();
+    if (a.size() == 2 && digits(a)) {
+        FieldCursor peek = cur;
+        const std::string_view b = peek.next();
+        if (!b.empty()) {
+            const std::string_view both(a.data(),
+                                        static_cast<size_t>(b.data() + b.size() - a.data()));
+            if (b.size() >= 3 && both.size() <= 16 && is_login_at(both)) {
+                cur = peek;
+                return both;
+            }
+        }
     }
-    return false;
+    return is_login_at(a) ? a : std::string_view{};
 }
 
 bool is_header(std::string_view t) {
@@ -95,7 +126,7 @@ bool parse_row_at(std::string_view line, const Layout& l, Row& row) {
         return false;
     }
     FieldCursor cur(line.substr(l.login));
-    row.login_at = cur.next();
+    row.login_at = take_login(cur);
     row.idle = cur.next();
     row.jcpu = cur.next();
     row.pcpu = cur.next();
@@ -103,7 +134,7 @@ bool parse_row_at(std::string_view line, const Layout& l, Row& row) {
     while (!row.what.empty() && (row.what.back() == ' ' || row.what.back() == '\t')) {
         row.what.remove_suffix(1);
     }
-    return !row.pcpu.empty() && is_login_at(row.login_at);
+    return !row.pcpu.empty() && !row.login_at.empty();
 }
 
 // has_from: 1 yes, 0 no, -1 decide from the row.
@@ -111,17 +142,18 @@ bool parse_row(std::string_view t, int has_from, Row& row) {
     FieldCursor cur(t);
     row.user = cur.next();
     row.tty = cur.next();
-    FieldCursor peek = cur;
-    const std::string_view a = peek.next();
-    const std::string_view b = peek.next();
     bool from = has_from == 1;
     if (has_from < 0) {
-        from = !(is_login_at(a) && !is_login_at(b));
+        // Without a header: FROM is there unless LOGIN@ follows TTY directly.
+        FieldCursor peek = cur;
+        const bool login_next = !take_login(peek).empty();
+        const std::string_view after = peek.next();
+        from = !(login_next && !is_login_at(after));
     }
     if (from) {
         row.from = cur.next();
     }
-    row.login_at = cur.next();
+    row.login_at = take_login(cur);
     row.idle = cur.next();
     row.jcpu = cur.next();
     row.pcpu = cur.next();
@@ -129,7 +161,7 @@ bool parse_row(std::string_view t, int has_from, Row& row) {
     while (!row.what.empty() && (row.what.back() == ' ' || row.what.back() == '\t')) {
         row.what.remove_suffix(1);
     }
-    return !row.pcpu.empty() && is_login_at(row.login_at);
+    return !row.pcpu.empty() && !row.login_at.empty();
 }
 
 int content_score(std::string_view head) {
@@ -296,10 +328,8 @@ private:
             precision = "minute";
             return;
         }
-        if (s.size() == 5) {
+        if (const auto [wd, hh] = weekday_hour(s); wd >= 0) {
             // "Thu22": weekday and hour, within the last week.
-            const int wd = weekday_number(s.substr(0, 3));
-            const int64_t hh = *to_int(s.substr(3));
             for (int back = 0; back < 8; ++back) {
                 const int64_t d = today - back;
                 const int64_t w = ((d + 4) % 7 + 7) % 7;
@@ -313,10 +343,10 @@ private:
             return;
         }
         // "21Oct19": day, month, two-digit year.
-        const int64_t day = *to_int(s.substr(0, 2));
-        const int month = month_number(s.substr(2, 3));
-        const int64_t yy = *to_int(s.substr(5));
-        if (day < 1 || day > 31 || month == 0) {
+        int day = 0;
+        int month = 0;
+        int yy = 0;
+        if (!day_month_year(s, day, month, yy)) {
             return;
         }
         const int64_t wall =
