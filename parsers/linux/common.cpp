@@ -559,12 +559,14 @@ bool looks_like_hostname(std::string_view s) {
 
 void derive_boot_time(UploadFacts& facts) {
     const auto since = facts.find("linux.uptime.since");
-    const auto off_it = facts.find(std::string(kFactUtcOffset));
-    const int off =
-        off_it != facts.end() ? static_cast<int>(to_int(off_it->second).value_or(0)) : 0;
     if (since != facts.end()) {
         if (auto t = parse_iso_time(since->second)) {
-            facts[std::string(kFactBootTime)] = format_utc(*t - off);
+            // `uptime -s` is a host wall time: the offset of its own season (a boot in July
+            // seen from a CET `date` in November was at CEST).
+            ParseContext ctx;
+            ctx.facts = &facts;
+            facts[std::string(kFactBootTime)] =
+                format_utc(*t - time_anchor(ctx).offset_at_wall(*t));
             return;
         }
     }

@@ -520,3 +520,15 @@ TEST_CASE("locale: lastlog with localised weekdays and months", "[linux][locale]
         CHECK(never + 4 == all.size());
     }
 }
+
+TEST_CASE("dst: uptime -s is read with the offset of the boot's own season",
+          "[linux][dst][locale]") {
+    UploadFacts f = facts_from_date_text(fixture("date.de_DE.Europe_Berlin.txt"));  // CET
+    const auto* p = evidenced::parsers::find("linux.uptime");
+    REQUIRE(p != nullptr);
+    const std::string up = "2026-07-01 10:00:00\n";
+    FileProbe probe{"live_response/system/uptime_-s.txt", up, up.size()};
+    MemoryInput in(up);
+    p->gather_facts(probe, in, f);
+    CHECK(f.at(std::string(lc::kFactBootTime)) == "2026-07-01T08:00:00.000Z");  // CEST
+}
