@@ -10,6 +10,7 @@ output.unparsed_text=none, host inference, and that ingest never changes the use
 from __future__ import annotations
 
 import calendar
+import fcntl
 import gzip
 import hashlib
 import io
@@ -490,6 +491,35 @@ def test_missing_file(ctx: Context) -> None:
     r = ingest(ctx, ctx.dir / "R", "IR-1", ctx.dir / "does-not-exist.log", host="h")
     check(r.rc not in (0, 3) and r.rc > 0, f"missing FILE: exit {r.rc}, want 1 or 2")
     check("does-not-exist.log" in r.stderr, f"stderr does not name the file: {r.stderr!r}")
+
+
+@case
+def test_stale_work_dirs(ctx: Context) -> None:
+    # A run's work dir is locked while the run lives: the next run's start removes only the
+    # leftovers nobody holds (a crashed run's), never a live run's.
+    root = ctx.dir / "R"
+    f = ctx.dir / "a.txt"
+    text_file(f, ["one"])
+    ok(ingest(ctx, root, "IR-1", f, host="h"), "first ingest")
+    work = root / "work"
+    stale = work / "ingest-0123456789abcdef0123456789abcdef"
+    live = work / "ingest-fedcba9876543210fedcba9876543210"
+    for d in (stale, live):
+        d.mkdir(mode=0o700)
+        (d / "m0").write_bytes(b"partial member")
+    fd = os.open(live, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        g = ctx.dir / "b.txt"
+        text_file(g, ["two"])
+        ok(ingest(ctx, root, "IR-1", g, host="h"), "second ingest")
+        check(not stale.exists(), "a crashed run's work dir was left behind")
+        check((live / "m0").exists(), "a live run's work dir was removed under it")
+    finally:
+        os.close(fd)
+    text_file(g, ["three"])
+    ok(ingest(ctx, root, "IR-1", g, host="h"), "third ingest")
+    check(not live.exists(), "a released work dir was left behind")
 
 
 if __name__ == "__main__":
