@@ -23,8 +23,6 @@ namespace {
 
 constexpr uint64_t kCopyChunk = 16 << 20;
 constexpr size_t kScanBuf = 64 << 10;
-// Deferred output bytes after which their writeback is started (see commit()).
-constexpr uint64_t kWritebackBatch = 256ull << 20;
 
 // The end of the last complete line in [from, limit] of `fd` -- or, for a line longer
 // than that, the end of the line running past limit (at most `to`).
@@ -344,19 +342,13 @@ void SegmentStore::commit(const std::string& id,
         sync_segments(touched);
         ::unlinkat(idir.get(), name.c_str(), 0);
     } else {
-        // Writeback of deferred output starts in batches, so a later checkpoint finds
-        // little left to wait for.  Not after every commit: each upload's evidence and
-        // ledger fsyncs wait for the device to drain whatever is in flight, and starting
-        // every upload's records at once made those waits the CloudTrail row's bottleneck
-        // (1.61 s -> 1.3 s without it).
-        for (const auto& p : parts) {
-            unflushed_bytes_ += p.to - p.from;
-        }
+        // No writeback is started here: each upload's evidence and ledger fsyncs wait for
+        // the device to drain whatever is in flight, and pushing every upload's records
+        // out as they were appended made those waits the bottleneck (CloudTrail row
+        // 1.61 s -> 1.2 s; batches of 256 MiB started under the commit lock cost the VPC
+        // row 15 %).  The kernel writes them back on its own; checkpoint() makes them
+        // durable, and the Ingestor starts their writeback when it is done.
         pending_.push_back({name, std::move(touched)});
-        if (unflushed_bytes_ >= kWritebackBatch) {
-            writeback(pending_segments());
-            unflushed_bytes_ = 0;
-        }
     }
 }
 
@@ -365,7 +357,6 @@ void SegmentStore::checkpoint() {
         return;
     }
     sync_segments(pending_segments());
-    unflushed_bytes_ = 0;
     UniqueFd idir(open_path_beneath(root_fd_, "work/intents", true));
     if (idir) {
         for (const auto& p : pending_) {

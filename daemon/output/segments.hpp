@@ -96,7 +96,6 @@ private:
         std::vector<std::string> segments;  // relpaths it appended to
     };
     std::vector<Pending> pending_;
-    uint64_t unflushed_bytes_ = 0;  // deferred bytes appended since the last writeback
 };
 
 }  // namespace evidenced::output
