@@ -348,6 +348,10 @@ std::string_view name_from_command(std::string_view cmd) {
         if (close != std::string_view::npos) {
             return cmd.substr(1, close - 1);
         }
+        // Cut by the terminal width ("[kworker/R-"): the name so far, not a base name
+        // made of its tail ("R-"); the row says line_truncated.
+        return cmd.substr(1, cmd.find(' ') == std::string_view::npos ? std::string_view::npos
+                                                                     : cmd.find(' ') - 1);
     }
     std::string_view argv0 = cmd.substr(0, cmd.find(' '));
     std::string_view n = basename_of(argv0);
