@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -10,6 +12,42 @@
 #include <sys/types.h>
 
 namespace evidenced {
+
+// An I/O buffer that is not zero-filled: a std::vector<char>(1 MiB) memsets its megabyte
+// on every upload, and a growing std::string memsets and copies; both showed up at a few
+// percent of the CloudTrail row.  grow() keeps the first `keep` bytes.
+class RawBuffer {
+public:
+    RawBuffer() = default;
+    explicit RawBuffer(size_t n) : p_(new char[n]), n_(n) {}
+    char* data() {
+        return p_.get();
+    }
+    const char* data() const {
+        return p_.get();
+    }
+    size_t size() const {
+        return n_;
+    }
+    char& operator[](size_t i) {
+        return p_[i];
+    }
+    char operator[](size_t i) const {
+        return p_[i];
+    }
+    void grow(size_t n, size_t keep) {
+        std::unique_ptr<char[]> q(new char[n]);
+        if (keep > 0) {
+            std::memcpy(q.get(), p_.get(), keep);
+        }
+        p_ = std::move(q);
+        n_ = n;
+    }
+
+private:
+    std::unique_ptr<char[]> p_;
+    size_t n_ = 0;
+};
 
 // Owns one file descriptor.
 class UniqueFd {

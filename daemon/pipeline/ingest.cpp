@@ -822,7 +822,7 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
                 throw_errno("create work copy of upload");
             }
         }
-        std::vector<char> buf(1 << 20);
+        RawBuffer buf(1 << 20);
         for (;;) {
             const size_t k = read_full(in.get(), buf.data(), buf.size());
             if (k == 0) {
@@ -894,7 +894,7 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
             if (!copy) {
                 throw_errno("copy claimed upload");
             }
-            std::vector<char> buf(1 << 20);
+            RawBuffer buf(1 << 20);
             off_t off = 0;
             for (;;) {
                 const size_t k = pread_full(in.get(), buf.data(), buf.size(), off);
@@ -1191,7 +1191,7 @@ uint64_t Ingestor::reparse(const std::optional<std::string>& incident_filter) {
             continue;
         }
         std::string text;
-        std::vector<char> buf(1 << 20);
+        RawBuffer buf(1 << 20);
         for (size_t k; (k = read_full(f.get(), buf.data(), buf.size())) > 0;) {
             text.append(buf.data(), k);
         }

@@ -204,7 +204,7 @@ void Custody::refresh() {
         }
         uint64_t& off = read_offsets_[n];
         std::string pending;
-        std::vector<char> buf(256 * 1024);
+        RawBuffer buf(256 * 1024);
         uint64_t pos = off;
         for (;;) {
             const size_t k = pread_full(f.get(), buf.data(), buf.size(), static_cast<off_t>(pos));
@@ -247,7 +247,7 @@ bool Custody::has_ingest_id(const std::string& id) {
     }
     const std::string needle = "\"ingest_id\":\"" + id + "\"";
     std::string carry;
-    std::vector<char> buf(1 << 20);
+    RawBuffer buf(1 << 20);
     off_t pos = 0;
     for (;;) {
         const size_t k = pread_full(f.get(), buf.data(), buf.size(), pos);
@@ -273,7 +273,7 @@ std::optional<std::string> Custody::ingest_line(const std::string& id) {
     }
     const std::string needle = "\"ingest_id\":\"" + id + "\"";
     std::string text;
-    std::vector<char> buf(1 << 20);
+    RawBuffer buf(1 << 20);
     for (size_t k; (k = read_full(f.get(), buf.data(), buf.size())) > 0;) {
         text.append(buf.data(), k);
         const size_t hit = text.find(needle);

@@ -41,7 +41,7 @@ bool Tree::same_bytes(int fd, const std::string& sha256, uint64_t size) {
         return false;
     }
     Sha256 h;
-    std::vector<char> buf(256 * 1024);
+    RawBuffer buf(256 * 1024);
     off_t off = 0;
     for (;;) {
         const size_t k = pread_full(fd, buf.data(), buf.size(), off);

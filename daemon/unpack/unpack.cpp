@@ -236,7 +236,7 @@ private:
 // libarchive client over a Source (streaming formats and filters).
 struct StreamClient {
     Source* src;
-    std::vector<char> buf = std::vector<char>(kReadBlock);
+    RawBuffer buf = RawBuffer(kReadBlock);
 };
 
 la_ssize_t stream_read_cb(archive* a, void* data, const void** out) {
@@ -256,7 +256,7 @@ struct SeekClient {
     int64_t pos = 0;
     int64_t size = 0;
     Ctx* ctx;
-    std::vector<char> buf = std::vector<char>(kReadBlock);
+    RawBuffer buf = RawBuffer(kReadBlock);
 };
 
 la_ssize_t seek_read_cb(archive* a, void* data, const void** out) {
@@ -654,7 +654,7 @@ private:
             m.note = note;
         }
         Sha256 h;
-        std::vector<char> buf(kBuf);
+        RawBuffer buf(kBuf);
         uint64_t bytes = 0;
         const uint64_t input_start = ctx_.input_consumed;
         std::string error = early_error;
@@ -892,7 +892,7 @@ private:
             if (!spool) {
                 throw_errno("create spool file in work/");
             }
-            std::vector<char> buf(kBuf);
+            RawBuffer buf(kBuf);
             uint64_t bytes = 0;
             try {
                 for (;;) {

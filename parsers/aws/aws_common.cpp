@@ -305,8 +305,8 @@ constexpr std::array<bool, 256> kStructural = byte_class("\"{}[]");
 
 }  // namespace
 
-JsonFramer::JsonFramer(Input& in) : in_(in) {
-    buf_.resize(kFrameChunk + kPadding);
+JsonFramer::JsonFramer(Input& in) : in_(in), buf_(2 * kFrameChunk + kPadding) {
+    std::memset(buf_.data(), 0, kPadding);
     buf_[0] = '"';
 }
 
@@ -426,7 +426,7 @@ bool JsonFramer::refill() {
         throw JsonFrameError{"value larger than 64 MiB"};
     }
     if (buf_.size() < end_ + kFrameChunk + kPadding) {
-        buf_.resize(std::max(buf_.size() * 2, end_ + kFrameChunk + kPadding));
+        buf_.grow(std::max(buf_.size() * 2, end_ + kFrameChunk + kPadding), end_ + 1);
     }
     const size_t k = in_.read(buf_.data() + end_, buf_.size() - end_ - kPadding);
     if (k == 0) {
@@ -435,6 +435,8 @@ bool JsonFramer::refill() {
     }
     end_ += k;
     buf_[end_] = '"';
+    // The scans and simdjson read into the padding: keep it defined.
+    std::memset(buf_.data() + end_ + 1, 0, kPadding - 1);
     return true;
 }
 
