@@ -1,6 +1,8 @@
 #include "tests/support/golden.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -114,6 +116,27 @@ std::string chosen_parser(std::string_view path, const std::string& text) {
                                    text.size()};
     const auto c = parsers::choose(probe);
     return c.parser == nullptr ? std::string() : std::string(c.parser->name());
+}
+
+std::vector<std::string> linux_golden_inputs(std::string_view command) {
+    namespace fs = std::filesystem;
+    std::vector<std::string> out;
+    const fs::path dir = fs::path(EVIDENCED_GOLDEN) / "linux" / std::string(command);
+    if (!fs::exists(dir)) {
+        return out;
+    }
+    for (const auto& e : fs::directory_iterator(dir)) {
+        if (e.path().extension() == ".out") {
+            out.push_back(e.path().string());
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::string expected_path_for(const std::string& input) {
+    const size_t dot = input.rfind('.');
+    return (dot == std::string::npos ? input : input.substr(0, dot)) + ".expected.jsonl";
 }
 
 }  // namespace evidenced::testing

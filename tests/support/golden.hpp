@@ -4,6 +4,8 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "parsers/parser.hpp"
 
@@ -21,6 +23,13 @@ std::string render_file(const parsers::Parser& parser,
 // The name of the parser the registry chooses for `text` saved as `path` ("" for none), as
 // the pipeline probes it (the first kProbeBytes).
 std::string chosen_parser(std::string_view path, const std::string& text);
+
+// The golden inputs of one Linux command: tests/golden/linux/<command>/*.out, sorted
+// (none when the directory does not exist).
+std::vector<std::string> linux_golden_inputs(std::string_view command);
+
+// `<case>.expected.jsonl` for the input `<case>.out`.
+std::string expected_path_for(const std::string& input);
 
 // Compares (or, under EVIDENCED_UPDATE_GOLDEN=1, rewrites) `expected_path`.  Returns "" when
 // equal, else a short description of the first difference.

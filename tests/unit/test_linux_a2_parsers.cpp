@@ -15,6 +15,7 @@
 #include "parsers/input.hpp"
 #include "parsers/linux/common.hpp"
 #include "parsers/registry.hpp"
+#include "tests/support/collect.hpp"
 #include "tests/support/golden.hpp"
 
 namespace fs = std::filesystem;
@@ -28,37 +29,10 @@ namespace lc = evidenced::parsers::linux_cmd;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
-
-struct Collected {
-    std::string dataset;
-    std::string timestamp;
-    uint64_t position = 0;
-    json event;
-    json body;
-};
-
-class VecSink final : public RecordSink {
-public:
-    std::vector<Collected> out;
-    void emit(const Record& r) override {
-        Collected c;
-        c.dataset = std::string(r.dataset);
-        c.timestamp = r.timestamp;
-        c.position = r.position;
-        c.event = json::parse("{" + r.event_fields + "}");
-        c.body = json::parse("{" + r.body + "}");
-        out.push_back(std::move(c));
-    }
-};
+using evidenced::testing::Collected;
+using evidenced::testing::slurp;
 
 const char* kFixtures = EVIDENCED_FIXTURES;
-const char* kGolden = EVIDENCED_GOLDEN;
 
 std::string own2(const std::string& name) {
     return slurp(std::string(kFixtures) + "/linux/own2/" + name);
@@ -77,16 +51,7 @@ std::vector<Collected> run(std::string_view parser,
                            std::string_view member = "x.txt",
                            const evidenced::parsers::UploadFacts* facts = nullptr,
                            std::string_view collection_time = "2026-11-27T07:30:00.000Z") {
-    const auto* p = evidenced::parsers::find(parser);
-    REQUIRE(p != nullptr);
-    MemoryInput in(text);
-    ParseContext ctx;
-    ctx.member = member;
-    ctx.collection_time = collection_time;
-    ctx.facts = facts;
-    VecSink s;
-    p->parse(in, ctx, s);
-    return s.out;
+    return evidenced::testing::run_parser(parser, text, member, facts, collection_time);
 }
 
 std::string chosen(std::string_view path, const std::string& text) {
@@ -105,26 +70,19 @@ TEST_CASE("linux A2 golden files (lsof, last, lastlog, w, who, sections)",
           "[linux][linux_a2][golden]") {
     const auto facts = capture_facts();
     for (const char* cmd : {"lsof", "last", "lastlog", "w", "who", "sections"}) {
-        const fs::path dir = fs::path(kGolden) / "linux" / cmd;
         const auto* parser = evidenced::parsers::find(std::string("linux.") + cmd);
         REQUIRE(parser != nullptr);
-        std::vector<fs::path> inputs;
-        for (const auto& e : fs::directory_iterator(dir)) {
-            if (e.path().extension() == ".out") {
-                inputs.push_back(e.path());
-            }
-        }
-        std::sort(inputs.begin(), inputs.end());
+        const auto inputs = evidenced::testing::linux_golden_inputs(cmd);
         REQUIRE(inputs.size() >= 2);
         for (const auto& in : inputs) {
-            INFO(in.string());
-            const std::string text = slurp(in.string());
-            CHECK(chosen(in.filename().string(), text) == std::string("linux.") + cmd);
+            INFO(in);
+            const std::string text = slurp(in);
+            CHECK(chosen(fs::path(in).filename().string(), text) == std::string("linux.") + cmd);
             const std::string actual =
-                evidenced::testing::render_file(*parser, in.string(), "linux-commands", &facts);
-            std::string expected_path = in.string();
-            expected_path.replace(expected_path.size() - 4, 4, ".expected.jsonl");
-            CHECK(evidenced::testing::check_golden(actual, expected_path).empty());
+                evidenced::testing::render_file(*parser, in, "linux-commands", &facts);
+            CHECK(
+                evidenced::testing::check_golden(actual, evidenced::testing::expected_path_for(in))
+                    .empty());
             CHECK(actual.find("\"evidenced.error\"") == std::string::npos);
             CHECK(!actual.empty());
         }

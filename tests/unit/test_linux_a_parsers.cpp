@@ -12,6 +12,7 @@
 #include "parsers/input.hpp"
 #include "parsers/linux/common.hpp"
 #include "parsers/registry.hpp"
+#include "tests/support/collect.hpp"
 #include "tests/support/golden.hpp"
 
 namespace fs = std::filesystem;
@@ -25,47 +26,14 @@ namespace lc = evidenced::parsers::linux_cmd;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-    std::ifstream f(path, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
-
-struct Collected {
-    std::string dataset;
-    std::string timestamp;
-    uint64_t position = 0;
-    json body;
-};
-
-class VecSink final : public RecordSink {
-public:
-    std::vector<Collected> out;
-    void emit(const Record& r) override {
-        Collected c;
-        c.dataset = std::string(r.dataset);
-        c.timestamp = r.timestamp;
-        c.position = r.position;
-        c.body = json::parse("{" + r.body + "}");
-        out.push_back(std::move(c));
-    }
-};
+using evidenced::testing::Collected;
+using evidenced::testing::slurp;
 
 std::vector<Collected> run(std::string_view parser,
                            const std::string& text,
                            std::string_view member = "x.txt",
                            const evidenced::parsers::UploadFacts* facts = nullptr) {
-    const auto* p = evidenced::parsers::find(parser);
-    REQUIRE(p != nullptr);
-    MemoryInput in(text);
-    ParseContext ctx;
-    ctx.member = member;
-    ctx.collection_time = "2026-11-27T07:00:00.000Z";
-    ctx.facts = facts;
-    VecSink s;
-    p->parse(in, ctx, s);
-    return s.out;
+    return evidenced::testing::run_parser(parser, text, member, facts, "2026-11-27T07:00:00.000Z");
 }
 
 std::vector<Collected> rows_of(const std::vector<Collected>& v, std::string_view dataset) {
@@ -79,7 +47,6 @@ std::vector<Collected> rows_of(const std::vector<Collected>& v, std::string_view
 }
 
 const char* kFixtures = EVIDENCED_FIXTURES;
-const char* kGolden = EVIDENCED_GOLDEN;
 
 std::string chosen(std::string_view path, const std::string& text) {
     return evidenced::testing::chosen_parser(path, text);
@@ -152,27 +119,20 @@ TEST_CASE("linux golden files (ps, netstat, ss, proc_exe)", "[linux][linux_a][go
     facts[std::string(lc::kFactDateUtc)] = "2026-11-27T06:17:03.000Z";
     facts[std::string(lc::kFactUtcOffset)] = "0";
     for (const char* cmd : {"ps", "netstat", "ss", "proc_exe"}) {
-        const fs::path dir = fs::path(kGolden) / "linux" / cmd;
         const auto* parser = evidenced::parsers::find(std::string("linux.") + cmd);
         REQUIRE(parser != nullptr);
-        std::vector<fs::path> inputs;
-        for (const auto& e : fs::directory_iterator(dir)) {
-            if (e.path().extension() == ".out") {
-                inputs.push_back(e.path());
-            }
-        }
-        std::sort(inputs.begin(), inputs.end());
+        const auto inputs = evidenced::testing::linux_golden_inputs(cmd);
         REQUIRE(inputs.size() >= 3);
         for (const auto& in : inputs) {
-            INFO(in.string());
-            const std::string text = slurp(in.string());
+            INFO(in);
+            const std::string text = slurp(in);
             // Every golden input is recognised as its command by the registry.
-            CHECK(chosen(in.filename().string(), text) == std::string("linux.") + cmd);
+            CHECK(chosen(fs::path(in).filename().string(), text) == std::string("linux.") + cmd);
             const std::string actual =
-                evidenced::testing::render_file(*parser, in.string(), "linux-commands", &facts);
-            std::string expected_path = in.string();
-            expected_path.replace(expected_path.size() - 4, 4, ".expected.jsonl");
-            CHECK(evidenced::testing::check_golden(actual, expected_path).empty());
+                evidenced::testing::render_file(*parser, in, "linux-commands", &facts);
+            CHECK(
+                evidenced::testing::check_golden(actual, evidenced::testing::expected_path_for(in))
+                    .empty());
             CHECK(actual.find("\"evidenced.error\"") == std::string::npos);
         }
     }

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include "parsers/registry.hpp"
+#include "tests/support/collect.hpp"
 #include "tests/support/golden.hpp"
 
 namespace fs = std::filesystem;
@@ -20,27 +21,8 @@ const std::vector<std::string> kCommands = {
     "crontab", "passwd",   "group", "ip_addr", "ip_route", "arp",      "systemctl", "mount", "df",
     "uname",   "hostname", "date",  "uptime",  "history",  "iptables", "lsmod",     "dpkg"};
 
-std::vector<fs::path> inputs(const std::string& command) {
-    std::vector<fs::path> out;
-    const fs::path dir = fs::path(EVIDENCED_GOLDEN) / "linux" / command;
-    if (!fs::exists(dir)) {
-        return out;
-    }
-    for (const auto& e : fs::directory_iterator(dir)) {
-        if (e.path().extension() == ".out") {
-            out.push_back(e.path());
-        }
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-std::string slurp(const fs::path& p) {
-    std::ifstream f(p, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
+using evidenced::testing::linux_golden_inputs;
+using evidenced::testing::slurp;
 
 }  // namespace
 
@@ -49,14 +31,13 @@ TEST_CASE("linux B golden files render as expected", "[golden][linux]") {
     for (const auto& command : kCommands) {
         const auto* parser = evidenced::parsers::find("linux." + command);
         REQUIRE(parser != nullptr);
-        for (const auto& in : inputs(command)) {
+        for (const auto& in : linux_golden_inputs(command)) {
             ++files;
-            INFO(in.string());
+            INFO(in);
             const std::string actual =
-                evidenced::testing::render_file(*parser, in.string(), "linux-commands");
-            fs::path expected = in;
-            expected.replace_extension(".expected.jsonl");
-            CHECK(evidenced::testing::check_golden(actual, expected.string()) == "");
+                evidenced::testing::render_file(*parser, in, "linux-commands");
+            CHECK(evidenced::testing::check_golden(
+                      actual, evidenced::testing::expected_path_for(in)) == "");
         }
     }
     CHECK(files >= 60);
@@ -64,16 +45,16 @@ TEST_CASE("linux B golden files render as expected", "[golden][linux]") {
 
 TEST_CASE("linux B golden files are recognised by name and content", "[golden][linux]") {
     for (const auto& command : kCommands) {
-        for (const auto& in : inputs(command)) {
+        for (const auto& in : linux_golden_inputs(command)) {
             const std::string text = slurp(in);
             // The way a collection would hold it: a hand-saved name in a folder.
-            const std::string path = "triage/" + in.filename().string();
+            const std::string path = "triage/" + fs::path(in).filename().string();
             evidenced::parsers::FileProbe probe;
             probe.path = path;
             probe.head = std::string_view(text).substr(0, evidenced::parsers::kProbeBytes);
             probe.size = text.size();
             const auto choice = evidenced::parsers::choose(probe);
-            INFO(in.string());
+            INFO(in);
             REQUIRE(choice.parser != nullptr);
             CHECK(choice.parser->name() == "linux." + command);
         }

@@ -14,6 +14,7 @@
 #include "parsers/input.hpp"
 #include "parsers/linux/common.hpp"
 #include "parsers/registry.hpp"
+#include "tests/support/collect.hpp"
 #include "tests/support/golden.hpp"
 
 namespace fs = std::filesystem;
@@ -29,26 +30,10 @@ using json = nlohmann::json;
 namespace {
 
 std::string fixture(const std::string& name) {
-    std::ifstream f(std::string(EVIDENCED_FIXTURES) + "/linux/locale/" + name, std::ios::binary);
-    REQUIRE(f.good());
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
+    return evidenced::testing::slurp(std::string(EVIDENCED_FIXTURES) + "/linux/locale/" + name);
 }
 
-struct Doc {
-    std::string dataset;
-    std::string timestamp;
-    json body;
-};
-
-class VecSink final : public RecordSink {
-public:
-    std::vector<Doc> docs;
-    void emit(const Record& r) override {
-        docs.push_back({std::string(r.dataset), r.timestamp, json::parse("{" + r.body + "}")});
-    }
-};
+using Doc = evidenced::testing::Collected;
 
 UploadFacts facts_from_date_text(const std::string& text) {
     const auto* p = evidenced::parsers::find("linux.date");
@@ -79,16 +64,7 @@ std::vector<Doc> run(std::string_view parser,
                      const std::string& text,
                      const UploadFacts* facts,
                      std::string_view member = "x.txt") {
-    const auto* p = evidenced::parsers::find(parser);
-    REQUIRE(p != nullptr);
-    ParseContext ctx;
-    ctx.member = member;
-    ctx.collection_time = "2026-11-27T12:05:00.000Z";
-    ctx.facts = facts;
-    VecSink sink;
-    MemoryInput in(text);
-    p->parse(in, ctx, sink);
-    return sink.docs;
+    return evidenced::testing::run_parser(parser, text, member, facts, "2026-11-27T12:05:00.000Z");
 }
 
 size_t errors(const std::vector<Doc>& docs) {
