@@ -347,7 +347,7 @@ void SegmentStore::commit(const std::string& id,
         // out as they were appended made those waits the bottleneck (CloudTrail row
         // 1.61 s -> 1.2 s; batches of 256 MiB started under the commit lock cost the VPC
         // row 15 %).  The kernel writes them back on its own; checkpoint() makes them
-        // durable, and the Ingestor starts their writeback when it is done.
+        // durable.
         pending_.push_back({name, std::move(touched)});
     }
 }
@@ -366,10 +366,6 @@ void SegmentStore::checkpoint() {
     pending_.clear();
 }
 
-void SegmentStore::start_writeback() {
-    writeback(pending_segments());
-}
-
 std::vector<std::string> SegmentStore::pending_segments() const {
     std::vector<std::string> segs;
     for (const auto& p : pending_) {
@@ -380,15 +376,6 @@ std::vector<std::string> SegmentStore::pending_segments() const {
         }
     }
     return segs;
-}
-
-void SegmentStore::writeback(const std::vector<std::string>& segments) {
-    for (const auto& seg : segments) {
-        UniqueFd f(open_path_beneath(root_fd_, seg, false));
-        if (f) {
-            ::sync_file_range(f.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
-        }
-    }
 }
 
 void SegmentStore::recover(const std::function<bool(const std::string&)>& committed,

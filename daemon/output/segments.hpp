@@ -54,8 +54,6 @@ public:
 
     // Makes deferred commits durable (fdatasync their segments) and drops their plans.
     void checkpoint();
-    // Starts writeback of the deferred commits' segments without waiting for it.
-    void start_writeback();
     size_t pending() const {
         return pending_.size();
     }
@@ -81,8 +79,6 @@ private:
     // Appends what the segment lacks of p; returns false when the spool cannot supply it.
     bool apply(const Part& p);
     void sync_segments(const std::vector<std::string>& segments);
-    // Starts writeback (no wait) of these segments.
-    void writeback(const std::vector<std::string>& segments);
     // The segments the deferred commits appended to, each once.
     std::vector<std::string> pending_segments() const;
     bool adopt_spool(const Part& p, int seg_dir, const std::string& name);

@@ -749,16 +749,10 @@ Ingestor::Ingestor(settings::Settings s) : impl_(std::make_unique<Impl>()) {
     }
 }
 
-Ingestor::~Ingestor() {
-    // Deferred commits stay journalled until a checkpoint or the next start; get their
-    // bytes moving to disk now without making the caller wait for them.
-    try {
-        Impl::CommitLock lock(*impl_);
-        impl_->segments->start_writeback();
-    } catch (const std::exception& e) {
-        spdlog::warn("Cannot start writeback of the normalized output: {}", e.what());
-    }
-}
+// Deferred commits stay journalled until a checkpoint or the next start.  Their writeback
+// is left to the kernel: starting it here made `ingest` wait for the disk to take the
+// records (2.3 s of the VPC row's 6.4 s), which the contract does not ask for.
+Ingestor::~Ingestor() = default;
 
 void Ingestor::checkpoint() {
     Impl::CommitLock lock(*impl_);
