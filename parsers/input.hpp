@@ -13,6 +13,21 @@ namespace evidenced::parsers {
 // Longest line handed out whole; longer ones come in pieces flagged truncated().
 inline constexpr size_t kMaxLine = 1 << 20;
 
+// An Input served through read() only (adapters that re-serve bytes, test streams):
+// next_line() is not available from it.
+class ByteStreamInput : public Input {
+public:
+    std::optional<std::string_view> next_line() override {
+        return std::nullopt;
+    }
+    uint64_t line_number() const override {
+        return 0;
+    }
+    bool truncated() const override {
+        return false;
+    }
+};
+
 class BufferedInput : public Input {
 public:
     explicit BufferedInput(size_t max_line = kMaxLine);

@@ -637,7 +637,7 @@ struct CsvPlan {
 
 // Reads a member's first bytes into memory and then hands out the rest of the input, so
 // parse() can look at the head before choosing how to read the file.
-class PrefixInput final : public Input {
+class PrefixInput final : public ByteStreamInput {
 public:
     PrefixInput(std::string_view prefix, Input& rest) : prefix_(prefix), rest_(rest) {}
     size_t read(char* buf, size_t n) override {
@@ -648,15 +648,6 @@ public:
             return k;
         }
         return rest_.read(buf, n);
-    }
-    std::optional<std::string_view> next_line() override {
-        return std::nullopt;  // the CloudTrail readers use read() only
-    }
-    uint64_t line_number() const override {
-        return 0;
-    }
-    bool truncated() const override {
-        return false;
     }
 
 private:

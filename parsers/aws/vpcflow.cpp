@@ -582,7 +582,7 @@ bool csv_message(std::string_view row, std::string& buf, std::string_view& msg) 
 // Hands the lines of an Input (after `prefix`, the bytes already taken from it) out again
 // as raw bytes, so JsonFramer can take over once the first line has shown a JSON document:
 // Input does not allow mixing next_line() and read().
-class LineReplay final : public Input {
+class LineReplay final : public ByteStreamInput {
 public:
     LineReplay(Input& in, std::string prefix)
         : in_(in), prefix_(std::move(prefix)), pending_(prefix_) {}
@@ -610,15 +610,6 @@ public:
             k += m;
         }
         return k;
-    }
-    std::optional<std::string_view> next_line() override {
-        return std::nullopt;
-    }
-    uint64_t line_number() const override {
-        return 0;
-    }
-    bool truncated() const override {
-        return false;
     }
 
 private:
