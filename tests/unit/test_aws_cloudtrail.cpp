@@ -12,6 +12,7 @@
 #include "parsers/aws/cloudtrail.hpp"
 #include "parsers/input.hpp"
 #include "tests/support/golden.hpp"
+#include "tests/support/inputs.hpp"
 
 namespace {
 
@@ -45,77 +46,22 @@ public:
     std::vector<nlohmann::json> docs;
 };
 
-// Hands out the data in tiny, uneven reads so values straddle every possible boundary.
-class TrickleInput final : public Input {
-public:
-    explicit TrickleInput(std::string_view d) : d_(d) {}
-    size_t read(char* buf, size_t n) override {
-        const size_t k = std::min({n, d_.size(), size_t{1} + (step_++ % 13)});
-        std::copy_n(d_.data(), k, buf);
-        d_.remove_prefix(k);
-        return k;
-    }
-    std::optional<std::string_view> next_line() override {
-        return std::nullopt;
-    }
-    uint64_t line_number() const override {
-        return 0;
-    }
-    bool truncated() const override {
-        return false;
-    }
+using evidenced::testing::GeneratedInput;
+using evidenced::testing::TrickleInput;
 
-private:
-    std::string_view d_;
-    size_t step_ = 0;
-};
-
-// Generates {"Records":[ev,ev,...]} of `count` events on the fly, never holding it whole.
-class GeneratedRecords final : public Input {
-public:
-    explicit GeneratedRecords(size_t count) : total_(count), left_(count) {
-        pending_ = "{\"Records\":[";
-    }
-    size_t read(char* buf, size_t n) override {
-        while (pending_.size() - off_ < n && (left_ > 0 || !closed_)) {
-            pending_.erase(0, off_);
-            off_ = 0;
-            if (left_ > 0) {
-                const size_t i = total_ - left_ + 1;
-                pending_ += (i > 1 ? "," : "");
-                pending_ +=
-                    R"({"eventVersion":"1.08","userIdentity":{"type":"IAMUser","accountId":"123456789012","userName":"u)" +
-                    std::to_string(i) +
-                    R"("},"eventTime":"2023-07-10T11:47:39Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"us-east-1","sourceIPAddress":"10.0.0.1","requestParameters":{"bucketName":"b","key":"k \" \\ ]}"},"responseElements":null,"eventID":"id-)" +
-                    std::to_string(i) + R"(","recipientAccountId":"123456789012"})";
-                --left_;
-            } else {
-                pending_ += "]}";
-                closed_ = true;
-            }
-        }
-        const size_t k = std::min(n, pending_.size() - off_);
-        std::copy_n(pending_.data() + off_, k, buf);
-        off_ += k;
-        return k;
-    }
-    std::optional<std::string_view> next_line() override {
-        return std::nullopt;
-    }
-    uint64_t line_number() const override {
-        return 0;
-    }
-    bool truncated() const override {
-        return false;
-    }
-
-private:
-    size_t total_;
-    size_t left_;
-    std::string pending_;
-    size_t off_ = 0;
-    bool closed_ = false;
-};
+// {"Records":[ev,ev,...]} of `count` events, generated on the fly, never held whole.
+GeneratedInput generated_records(size_t count) {
+    return GeneratedInput(
+        "{\"Records\":[",
+        [](size_t index) {
+            const std::string i = std::to_string(index + 1);
+            return R"({"eventVersion":"1.08","userIdentity":{"type":"IAMUser","accountId":"123456789012","userName":"u)" +
+                   i +
+                   R"("},"eventTime":"2023-07-10T11:47:39Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"us-east-1","sourceIPAddress":"10.0.0.1","requestParameters":{"bucketName":"b","key":"k \" \\ ]}"},"responseElements":null,"eventID":"id-)" +
+                   i + R"(","recipientAccountId":"123456789012"})";
+        },
+        ",", "]}", count);
+}
 
 std::vector<nlohmann::json> parse_all(Input& in) {
     JsonSink sink;
@@ -189,7 +135,7 @@ TEST_CASE("cloudtrail infer_host: S3, organisation and Hive layouts, then the re
 TEST_CASE("cloudtrail frames values across any read boundary", "[aws][cloudtrail]") {
     const std::string doc = "\xEF\xBB\xBF  {\"Records\" : [ " + kEvent + " ,\n" + kEvent +
                             "], \"x\":{\"a\":\"]}\"} }\n" + kEvent + "\n";
-    TrickleInput in(doc);
+    TrickleInput in(doc, 13);
     const auto docs = parse_all(in);
     REQUIRE(docs.size() == 3);
     for (const auto& d : docs) {
@@ -204,7 +150,7 @@ TEST_CASE("cloudtrail frames values across any read boundary", "[aws][cloudtrail
 
 TEST_CASE("cloudtrail streams a large Records document element by element", "[aws][cloudtrail]") {
     constexpr size_t kCount = 20000;
-    GeneratedRecords in(kCount);
+    GeneratedInput in = generated_records(kCount);
     size_t n = 0;
     size_t last_index = 0;
     bool ok = true;

@@ -22,6 +22,7 @@
 #include "parsers/input.hpp"
 #include "parsers/registry.hpp"
 #include "tests/support/golden.hpp"
+#include "tests/support/inputs.hpp"
 
 namespace {
 
@@ -93,90 +94,8 @@ std::vector<json> parse_str(const std::string& s) {
     return parse_input(in);
 }
 
-// Hands out the data in tiny, uneven reads so rows straddle every possible boundary.
-class TrickleInput final : public Input {
-public:
-    explicit TrickleInput(std::string_view d) : d_(d) {}
-    size_t read(char* buf, size_t n) override {
-        const size_t k = std::min({n, d_.size(), size_t{1} + (step_++ % 7)});
-        std::copy_n(d_.data(), k, buf);
-        d_.remove_prefix(k);
-        return k;
-    }
-    std::optional<std::string_view> next_line() override {
-        return std::nullopt;
-    }
-    uint64_t line_number() const override {
-        return 0;
-    }
-    bool truncated() const override {
-        return false;
-    }
-
-private:
-    std::string_view d_;
-    size_t step_ = 0;
-};
-
-// Generates a document of `count` rows on the fly (head, row i, separator, tail), never
-// holding it whole, and remembers how many bytes it handed out.
-class GeneratedInput final : public Input {
-public:
-    GeneratedInput(std::string head,
-                   std::function<std::string(size_t)> row,
-                   std::string sep,
-                   std::string tail,
-                   size_t count)
-        : row_(std::move(row)), sep_(std::move(sep)), tail_(std::move(tail)), left_(count) {
-        pending_ = std::move(head);
-    }
-    size_t read(char* buf, size_t n) override {
-        while (pending_.size() - off_ < n && (left_ > 0 || !closed_)) {
-            pending_.erase(0, off_);
-            off_ = 0;
-            if (left_ > 0) {
-                if (index_ > 0) {
-                    pending_ += sep_;
-                }
-                pending_ += row_(index_++);
-                --left_;
-            } else {
-                pending_ += tail_;
-                closed_ = true;
-            }
-            max_pending_ = std::max(max_pending_, pending_.size());
-        }
-        const size_t k = std::min(n, pending_.size() - off_);
-        std::copy_n(pending_.data() + off_, k, buf);
-        off_ += k;
-        total_ += k;
-        return k;
-    }
-    std::optional<std::string_view> next_line() override {
-        return std::nullopt;
-    }
-    uint64_t line_number() const override {
-        return 0;
-    }
-    bool truncated() const override {
-        return false;
-    }
-    size_t total() const {
-        return total_;
-    }
-
-private:
-    std::function<std::string(size_t)> row_;
-    std::string sep_;
-    std::string tail_;
-    size_t left_;
-    size_t index_ = 0;
-    bool closed_ = false;
-    std::string pending_;
-    size_t off_ = 0;
-    size_t total_ = 0;
-    size_t max_pending_ = 0;
-};
+using evidenced::testing::GeneratedInput;
+using evidenced::testing::TrickleInput;
 
 // Counts records without keeping them (a large document must not be held in memory).
 class CountSink final : public RecordSink {
