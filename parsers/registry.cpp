@@ -42,7 +42,7 @@ const Parser& linux_ls_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
-    static const std::array<const Parser*, 31> kTable = {
+    static const std::array kTable = {
         &aws_cloudtrail_parser(),  &aws_vpcflow_parser(),    &linux_ps_parser(),
         &linux_netstat_parser(),   &linux_ss_parser(),       &linux_proc_exe_parser(),
         &linux_crontab_parser(),   &linux_passwd_parser(),   &linux_group_parser(),
