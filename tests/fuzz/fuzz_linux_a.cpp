@@ -8,30 +8,13 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/output/envelope.hpp"
-#include "parsers/input.hpp"
 #include "parsers/linux/common.hpp"
-#include "parsers/registry.hpp"
+#include "tests/fuzz/linux_fuzz.hpp"
 
 namespace {
 
 using namespace evidenced::parsers;
-
-class CheckSink final : public RecordSink {
-public:
-    explicit CheckSink(const ParseContext& ctx) : ctx_(ctx) {}
-    void emit(const Record& r) override {
-        out_.clear();
-        evidenced::output::render_record(out_, r, ctx_);
-        if (out_.empty() || out_.back() != '\n' || out_.find('\n') != out_.size() - 1) {
-            __builtin_trap();
-        }
-    }
-
-private:
-    const ParseContext& ctx_;
-    std::string out_;
-};
+using evidenced::fuzz::LinuxFile;
 
 constexpr std::string_view kCommands[] = {"ps",   "netstat", "ss", "proc_exe", "lsof",
                                           "last", "lastlog", "w",  "who",      "sections"};
@@ -48,43 +31,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     const std::string_view text(reinterpret_cast<const char*>(data), size);
     const size_t pick = size > 0 ? data[0] % std::size(kNames) : 0;
-    const std::string path = "live_response/system/" + std::string(kNames[pick]);
-    FileProbe probe;
-    probe.path = path;
-    probe.head = text.substr(0, kProbeBytes);
-    probe.size = size;
+    LinuxFile file("live_response/system/" + std::string(kNames[pick]), text);
     UploadFacts facts;
     facts[std::string(linux_cmd::kFactDateUtc)] = "2026-11-27T07:25:40.000Z";
     facts[std::string(linux_cmd::kFactUtcOffset)] = size > 1 && (data[1] & 1) ? "3600" : "0";
-    ParseContext ctx;
-    ctx.incident = "IR-FUZZ";
-    ctx.host = "fuzz-host";
-    ctx.source = "linux-commands";
-    const std::string file = "evidence/IR-FUZZ/fuzz-host/linux-commands/" + path;  // outlives ctx
-    ctx.file = file;
-    ctx.member = path;
-    ctx.upload_sha256 = "0000000000000000000000000000000000000000000000000000000000000000";
-    ctx.collection_time = "2026-11-01T12:00:00.000Z";
-    ctx.facts = size > 2 && (data[2] & 1) ? &facts : nullptr;
-    (void)choose(probe);
+    file.ctx.facts = size > 2 && (data[2] & 1) ? &facts : nullptr;
+    (void)choose(file.probe);
     for (std::string_view c : kCommands) {
-        const Parser* p = find("linux." + std::string(c));
-        if (p == nullptr) {
-            __builtin_trap();
-        }
-        const int conf = p->detect(probe);
-        if (conf < 0 || conf > 100) {
-            __builtin_trap();
-        }
-        (void)p->infer_host(probe);
-        if (p->wants_facts(probe)) {
-            UploadFacts f;
-            MemoryInput fin(text);
-            p->gather_facts(probe, fin, f);
-        }
-        MemoryInput in(text);
-        CheckSink sink(ctx);
-        p->parse(in, ctx, sink);
+        file.exercise(LinuxFile::command(c));
     }
     return 0;
 }
