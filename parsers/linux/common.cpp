@@ -94,7 +94,7 @@ std::string_view token_command(std::string_view t, std::string_view next) {
         std::string_view token;
         std::string_view command;
     };
-    static constexpr std::array<Entry, 45> kMap = {{
+    static constexpr Entry kMap[] = {
         {"ps", "ps"},
         {"processes", "ps"},
         {"netstat", "netstat"},
@@ -140,7 +140,40 @@ std::string_view token_command(std::string_view t, std::string_view next) {
         {"wtmp", "last"},
         {"btmp", "last"},
         {"timedatectl", "date"},
-    }};
+        // Extended commands.
+        {"pstree", "pstree"},
+        {"top", "top"},
+        {"utmpdump", "utmpdump"},
+        {"id", "id"},
+        {"shadow", "shadow"},
+        {"gshadow", "gshadow"},
+        {"release", "os_release"},
+        {"hosts", "hosts"},
+        {"resolv", "resolv_conf"},
+        {"md5sum", "hashsum"},
+        {"sha1sum", "hashsum"},
+        {"sha256sum", "hashsum"},
+        {"sha512sum", "hashsum"},
+        {"hashes", "hashsum"},
+        {"processhashes", "hashsum"},
+        {"find", "find"},
+        {"suid", "find"},
+        {"setuid", "find"},
+        {"stat", "stat"},
+        {"lsattr", "lsattr"},
+        {"immutable", "lsattr"},
+        {"lsblk", "lsblk"},
+        {"blkid", "blkid"},
+        {"free", "free"},
+        {"env", "env"},
+        {"printenv", "env"},
+        {"environ", "env"},
+        {"sysctl", "sysctl"},
+        {"dmesg", "dmesg"},
+        {"nft", "nft"},
+        {"ufw", "ufw"},
+        {"ulimit", "ulimit"},
+    };
     if (t == "ip") {
         if (next == "route" || next == "r" || next == "ro" || next == "rt") {
             return "ip_route";
@@ -189,7 +222,21 @@ std::string_view hint_from_tokens(const std::vector<std::string>& toks) {
         return "proc_exe";
     }
     if (has_token(toks, "utmpdump")) {
-        return {};
+        return "utmpdump";  // utmpdump_var_log_wtmp.txt: not `last` output
+    }
+    if (has_token(toks, "hash") || has_token(toks, "md5") || has_token(toks, "sha1") ||
+        has_token(toks, "sha256")) {
+        return "hashsum";  // UAC hash_running_processes.md5, Cat-Scale module-sha1.txt
+    }
+    if (has_token(toks, "proc") && has_token(toks, "net")) {
+        if (has_token(toks, "unix")) {
+            return "proc_net_unix";
+        }
+        for (std::string_view t : {"tcp", "tcp6", "udp", "udp6", "raw", "raw6"}) {
+            if (has_token(toks, t)) {
+                return "proc_net_tcp";
+            }
+        }
     }
     if (has_token(toks, "deb") && has_token(toks, "packages")) {
         return "dpkg";
@@ -605,6 +652,31 @@ std::string_view command_hint(std::string_view member_path) {
     }
     if (base.ends_with("_history") || base.ends_with(".bash_history") || base == ".history") {
         return "history";
+    }
+    if (lp.ends_with("etc/shadow") || base == "shadow") {
+        return "shadow";
+    }
+    if (lp.ends_with("etc/gshadow") || base == "gshadow") {
+        return "gshadow";
+    }
+    if (lp.ends_with("etc/hosts") || base == "hosts") {
+        return "hosts";
+    }
+    if (base.starts_with("resolv.conf")) {
+        return "resolv_conf";
+    }
+    if (base == "os-release" || base == "lsb-release" || base.ends_with("-release")) {
+        return "os_release";
+    }
+    // UAC process/proc/<pid>/net/unix.txt, /proc/net/tcp6 copies.
+    for (std::string_view t : {"/net/tcp", "/net/udp", "/net/raw"}) {
+        if (lp.find(t) != std::string_view::npos && lp.find("proc") != std::string_view::npos) {
+            return "proc_net_tcp";
+        }
+    }
+    if (lp.find("/net/unix") != std::string_view::npos &&
+        lp.find("proc") != std::string_view::npos) {
+        return "proc_net_unix";
     }
     const std::vector<std::string> toks = name_tokens(strip_extensions(basename(member_path)));
     return hint_from_tokens(toks);

@@ -18,7 +18,10 @@ namespace evidenced::parsers::linux_cmd {
 // The canonical command a member's file name suggests: "ps", "netstat", "ss", "lsof",
 // "proc_exe", "ls", "last", "lastlog", "w", "who", "crontab", "passwd", "group", "ip_addr",
 // "ip_route", "arp", "systemctl", "mount", "df", "uname", "hostname", "date", "uptime",
-// "history", "iptables", "lsmod", "dpkg"; "" when the name suggests none.  Understands UAC
+// "history", "iptables", "lsmod", "dpkg", and the extended "pstree", "top", "proc_net_tcp",
+// "proc_net_unix", "utmpdump", "id", "shadow", "gshadow", "os_release", "hosts",
+// "resolv_conf", "hashsum", "find", "stat", "lsattr", "lsblk", "blkid", "free", "env",
+// "sysctl", "dmesg", "nft", "ufw", "ulimit"; "" when the name suggests none.  Understands UAC
 // names (live_response/process/ps_auxwwwf.txt), Cat-Scale suffixes, and hand-saved forms
 // (PsAuxf.txt, "netstat -nalp.txt", 27_netstat_nalp.log, ps-ef.out, case and separators).
 std::string_view command_hint(std::string_view member_path);

@@ -71,6 +71,23 @@ TEST_CASE("linux common: command_hint understands collector and hand-saved names
     CHECK(lc::command_hint("[root]/etc/passwd") == "passwd");
     CHECK(lc::command_hint("date_before_ps_-axo_pid_user_etime_args.txt") == "date");
     CHECK(lc::command_hint("ss_-tlnp.txt.gz") == "ss");
+    // Extended commands, by UAC, Cat-Scale and hand-saved names.
+    CHECK(lc::command_hint("live_response/system/utmpdump_var_log_wtmp.txt") == "utmpdump");
+    CHECK(lc::command_hint("live_response/process/hash_running_processes.md5") == "hashsum");
+    CHECK(lc::command_hint("host-20261101-1200-module-sha1.txt") == "hashsum");
+    CHECK(lc::command_hint("live_response/network/proc_net_tcp6.txt") == "proc_net_tcp");
+    CHECK(lc::command_hint("live_response/process/proc/1234/net/unix.txt") == "proc_net_unix");
+    CHECK(lc::command_hint("[root]/etc/shadow") == "shadow");
+    CHECK(lc::command_hint("[root]/etc/hosts") == "hosts");
+    CHECK(lc::command_hint("[root]/etc/resolv.conf") == "resolv_conf");
+    CHECK(lc::command_hint("[root]/etc/os-release") == "os_release");
+    CHECK(lc::command_hint("top_-b_-n1.txt") == "top");
+    CHECK(lc::command_hint("pstree_-p_-n.txt") == "pstree");
+    CHECK(lc::command_hint("sysctl_-a.txt") == "sysctl");
+    CHECK(lc::command_hint("FreeM.txt") == "free");
+    CHECK(lc::command_hint("lsblk_-f.txt") == "lsblk");
+    CHECK(lc::command_hint("host-20261101-1200-Setuid-Setguid-tools.txt") == "find");
+    CHECK(lc::command_hint("nft_list_ruleset.txt") == "nft");
     CHECK(lc::command_hint("notes.txt").empty());
     CHECK(lc::command_line_hint("PsAuxf.txt", "") == "ps auxf");
     CHECK(lc::command_line_hint("x.txt", "root@web01:~# ps -ef --forest\nUID") ==
