@@ -62,6 +62,7 @@ struct Record {
     uint64_t position = 0;            // 1-based position in the file
     bool by_line = true;              // evidence.line (true) or evidence.record (false)
     std::string host_name;            // empty = ParseContext::host
+    std::string host_fields;          // extra members of "host" (os, architecture...)
     std::string event_fields;         // extra members of "event" (action, outcome, category...)
     std::string body;                 // the other top-level members ("aws":{...},"source":{...})
 
@@ -73,6 +74,7 @@ struct Record {
         position = 0;
         by_line = true;
         host_name.clear();
+        host_fields.clear();
         event_fields.clear();
         body.clear();
     }

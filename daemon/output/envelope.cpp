@@ -94,11 +94,15 @@ void Envelope::render(std::string& out, const parsers::Record& r) {
         out.append(r.event_fields);
     }
     out.push_back('}');
-    if (r.host_name.empty()) {
+    if (r.host_name.empty() && r.host_fields.empty()) {
         out.append(ctx_host_);
     } else {
         out.append(",\"host\":{");
-        append_member(out, "name", r.host_name);
+        append_member(out, "name", r.host_name.empty() ? ctx_.host : r.host_name);
+        if (!r.host_fields.empty()) {
+            out.push_back(',');
+            out.append(r.host_fields);
+        }
         out.push_back('}');
     }
     if (!r.body.empty()) {

@@ -25,6 +25,7 @@ void CollectSink::emit(const parsers::Record& r) {
     c.timestamp = r.timestamp;
     c.position = r.position;
     c.event = nlohmann::json::parse("{" + r.event_fields + "}");
+    c.host = nlohmann::json::parse("{" + r.host_fields + "}");
     c.body = nlohmann::json::parse("{" + r.body + "}");
     out.push_back(std::move(c));
 }

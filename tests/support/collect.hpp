@@ -21,6 +21,7 @@ struct Collected {
     std::string timestamp;
     uint64_t position = 0;
     nlohmann::json event;  // the record's event.* fields besides dataset/id/kind
+    nlohmann::json host;   // the record's host.* fields besides name
     nlohmann::json body;   // everything else the parser set
 };
 
