@@ -31,19 +31,30 @@ struct Categorization {
     std::string_view type;
 };
 
-// Elastic integrations aws.cloudtrail ingest pipeline, "Add ECS categorization" params.
+// Elastic integrations aws.cloudtrail ingest pipeline, "Add ECS categorization" params, as of
+// the pipeline that also maps OpenControlChannel/StartSession (session), GetCallerIdentity
+// (authentication) and the S3 object calls.  An empty type stands for Elastic's `type: []`,
+// which its final drop-empty step removes: such events carry no event.type at all.
 // Sorted by action for binary search.
-constexpr std::array<Categorization, 52> kCategories = {{
+constexpr std::array<Categorization, 91> kCategories = {{
     {"AddUserToGroup", R"(["iam"])", R"(["group","change"])"},
     {"AssumeRole", R"(["authentication"])", R"(["info"])"},
     {"AttachGroupPolicy", R"(["iam"])", R"(["group","change"])"},
+    {"AttachRolePolicy", R"(["iam"])", R"(["change"])"},
     {"AttachUserPolicy", R"(["iam"])", R"(["user","change"])"},
+    {"AuthorizeSecurityGroupIngress", R"(["network"])", R"(["access"])"},
     {"ChangePassword", R"(["iam"])", R"(["user","change"])"},
     {"ConsoleLogin", R"(["authentication"])", R"(["info"])"},
+    {"Converse", R"(["api"])", ""},
     {"CreateAccessKey", R"(["iam"])", R"(["user","change"])"},
     {"CreateBucket", R"(["file"])", R"(["creation"])"},
+    {"CreateControlChannel", R"(["session"])", R"(["start"])"},
+    {"CreateDataChannel", R"(["session"])", R"(["start"])"},
+    {"CreateDocument", R"(["file"])", R"(["creation"])"},
     {"CreateGroup", R"(["iam"])", R"(["group","creation"])"},
     {"CreateKeyPair", R"(["iam"])", R"(["admin","creation"])"},
+    {"CreatePolicy", R"(["iam"])", R"(["creation"])"},
+    {"CreateTopic", R"(["configuration"])", R"(["creation"])"},
     {"CreateUser", R"(["iam"])", R"(["user","creation"])"},
     {"CreateVirtualMFADevice", R"(["iam"])", R"(["user","change"])"},
     {"DeactivateMFADevice", R"(["iam"])", R"(["user","change"])"},
@@ -51,33 +62,64 @@ constexpr std::array<Categorization, 52> kCategories = {{
     {"DeleteBucket", R"(["file"])", R"(["deletion"])"},
     {"DeleteGroup", R"(["iam"])", R"(["group","deletion"])"},
     {"DeleteGroupPolicy", R"(["iam"])", R"(["group","change"])"},
+    {"DeleteObject", R"(["file"])", R"(["delete"])"},
     {"DeleteSSHPublicKey", R"(["iam"])", R"(["user","change"])"},
+    {"DeleteTrail", R"(["configuration"])", R"(["deletion"])"},
     {"DeleteUser", R"(["iam"])", R"(["user","deletion"])"},
     {"DeleteUserPermissionsBoundary", R"(["iam"])", R"(["user","change"])"},
     {"DeleteUserPolicy", R"(["iam"])", R"(["user","change"])"},
     {"DeleteVirtualMFADevice", R"(["iam"])", R"(["user","change"])"},
+    {"DescribeDBInstances", R"(["database"])", R"(["info"])"},
+    {"DescribeInstances", R"(["host"])", R"(["info"])"},
+    {"DescribeLoadBalancers", R"(["network"])", R"(["info"])"},
+    {"DescribeNetworkAcls", R"(["network"])", R"(["info"])"},
+    {"DescribeNetworkInterfaces", R"(["network"])", R"(["info"])"},
+    {"DescribeRegions", R"(["api"])", R"(["info"])"},
+    {"DescribeSecurityGroups", R"(["network"])", R"(["info"])"},
+    {"DescribeTrails", R"(["configuration"])", R"(["info"])"},
+    {"DescribeVolumes", R"(["host"])", R"(["info"])"},
+    {"DescribeVpcs", R"(["network"])", R"(["info"])"},
     {"DetachGroupPolicy", R"(["iam"])", R"(["group","change"])"},
     {"DetachUserPolicy", R"(["iam"])", R"(["user","change"])"},
     {"EnableMFADevice", R"(["iam"])", R"(["user","change"])"},
+    {"GetCallerIdentity", R"(["authentication"])", R"(["info"])"},
     {"GetGroup", R"(["iam"])", R"(["group","info"])"},
     {"GetGroupPolicy", R"(["iam"])", R"(["group","info"])"},
+    {"GetObject", R"(["file"])", R"(["info"])"},
+    {"GetPolicy", R"(["iam"])", R"(["info"])"},
     {"GetUser", R"(["iam"])", R"(["user","info"])"},
     {"GetUserPolicy", R"(["iam"])", R"(["user","info"])"},
+    {"HeadObject", R"(["file"])", R"(["info"])"},
     {"ListAttachedGroupPolicies", R"(["iam"])", R"(["group","info"])"},
+    {"ListAttachedRolePolicies", R"(["iam"])", R"(["info"])"},
     {"ListAttachedUserPolicies", R"(["iam"])", R"(["user","info"])"},
+    {"ListBuckets", R"(["file"])", R"(["info"])"},
+    {"ListFunctions", R"(["package"])", R"(["info"])"},
     {"ListGroupPolicies", R"(["iam"])", R"(["group","info"])"},
     {"ListGroups", R"(["iam"])", R"(["group","info"])"},
     {"ListGroupsForUser", R"(["iam"])", R"(["user","info"])"},
+    {"ListInstanceAssociations", R"(["host"])", R"(["info"])"},
+    {"ListObjects", R"(["file"])", R"(["info"])"},
+    {"ListRoles", R"(["iam"])", R"(["info"])"},
+    {"ListTables", R"(["database"])", R"(["info"])"},
     {"ListUserPolicies", R"(["iam"])", R"(["user","info"])"},
     {"ListUserTags", R"(["iam"])", R"(["user","info"])"},
     {"ListUsers", R"(["iam"])", R"(["user","info"])"},
+    {"OpenControlChannel", R"(["session"])", R"(["start"])"},
+    {"OpenDataChannel", R"(["session"])", R"(["start"])"},
+    {"Publish", R"(["api"])", ""},
     {"PutGroupPolicy", R"(["iam"])", R"(["group","change"])"},
+    {"PutObject", R"(["file"])", R"(["change"])"},
     {"PutUserPermissionsBoundary", R"(["iam"])", R"(["user","change"])"},
     {"PutUserPolicy", R"(["iam"])", R"(["user","change"])"},
     {"RemoveUserFromGroup", R"(["iam"])", R"(["group","change"])"},
+    {"SendCommand", R"(["process"])", ""},
     {"SetDefaultPolicyVersion", R"(["iam"])", R"(["admin","change"])"},
     {"SetSecurityTokenServicePreferences", R"(["iam"])", R"(["admin","change"])"},
+    {"StartSession", R"(["session"])", R"(["start"])"},
+    {"Subscribe", R"(["configuration"])", R"(["change"])"},
     {"TagUser", R"(["iam"])", R"(["user","change"])"},
+    {"TerminateSession", R"(["session"])", R"(["end"])"},
     {"UntagUser", R"(["iam"])", R"(["user","change"])"},
     {"UpdateAccessKey", R"(["iam"])", R"(["user","change"])"},
     {"UpdateAccountPasswordPolicy", R"(["iam"])", R"(["admin","change"])"},
@@ -144,6 +186,22 @@ std::string_view str_or_empty(simdjson::simdjson_result<element> v) {
 
 std::string_view member_str(const object& o, std::string_view key) {
     return str_or_empty(o[key]);
+}
+
+// `v`, or nothing for the placeholders Elastic's pipeline drops before mapping ("-", "none").
+std::string_view named(std::string_view v) {
+    return v == "-" || v == "none" ? std::string_view() : v;
+}
+
+// The session name of an sts ARN (`arn:aws:sts::<acct>:assumed-role/<role>/<session>`,
+// `...:federated-user/<name>`): what follows its last '/'.  Empty for other ARNs, as Elastic's
+// grok `arn:(aws|aws-us-gov):sts:.*/%{GREEDYDATA}$` matches nothing else.
+std::string_view sts_session_name(std::string_view arn) {
+    if (!arn.starts_with("arn:aws:sts:") && !arn.starts_with("arn:aws-us-gov:sts:")) {
+        return {};
+    }
+    const size_t slash = arn.rfind('/');
+    return slash == std::string_view::npos ? std::string_view() : arn.substr(slash + 1);
 }
 
 // The top-level members the parser reads, found in one pass over the event object
@@ -1219,17 +1277,18 @@ private:
         }
         r.id = ev.str(kEventId);
 
-        // event.*
-        const std::string_view action = ev.str(kEventName);
-        const std::string_view provider = ev.str(kEventSource);
-        const std::string_view error_code = ev.str(kErrorCode);
-        const std::string_view error_message = ev.str(kErrorMessage);
+        // event.*  Elastic's pipeline first drops every null, "", "-" and "none" value, so
+        // those name nothing here either (the record keeps them under aws.cloudtrail).
+        const std::string_view action = named(ev.str(kEventName));
+        const std::string_view provider = named(ev.str(kEventSource));
+        const std::string_view error_code = named(ev.str(kErrorCode));
+        const std::string_view error_message = named(ev.str(kErrorMessage));
         std::string outcome =
             (!error_code.empty() || !error_message.empty()) ? "failure" : "success";
         object response;
         const bool has_response = ev.obj(kResponseElements, response);
         if (action == "ConsoleLogin" && has_response) {
-            const std::string_view cl = member_str(response, "ConsoleLogin");
+            const std::string_view cl = named(member_str(response, "ConsoleLogin"));
             if (!cl.empty()) {
                 outcome.assign(cl);
                 for (char& ch : outcome) {
@@ -1254,64 +1313,66 @@ private:
             if (!action.empty() && aws::cloudtrail_categorization(action, category, type)) {
                 e.raw("category", category);
             }
-            e.raw("type", type);
+            if (!type.empty()) {
+                e.raw("type", type);
+            }
         }
 
-        // Identity.
+        // Identity, as Elastic's pipeline maps it: user.name is userIdentity.userName, for an
+        // assumed role (or federated user) the issuing role's name; the session name (the
+        // last part of the sts ARN) goes to related.user, with its local part and user.email
+        // when it is an address (Identity Center sessions are named by the user's email).
         object ui;
         const bool has_ui = ev.obj(kUserIdentity, ui);
-        std::string_view ui_type;
         std::string_view user_name;
         std::string_view user_id;
         std::string_view account;
         std::string_view user_email;
-        related_users_.clear();
+        std::string_view session;
+        std::string_view session_local;
+        std::string_view service_name;
+        std::string_view ui_type;
         if (has_ui) {
             ui_type = member_str(ui, "type");
-            user_name = member_str(ui, "userName");
-            add_related_user(user_name);
-            user_id = member_str(ui, "principalId");
-            account = member_str(ui, "accountId");
-            const std::string_view issuer =
-                str_or_empty(ui.at_pointer("/sessionContext/sessionIssuer/userName"));
-            if (!issuer.empty()) {
-                user_name = issuer;  // Elastic: an assumed role's user.name is the role
-                add_related_user(issuer);
-            }
-            if (ui_type == "AssumedRole") {
-                std::string_view session;
-                const size_t colon = user_id.find(':');
-                if (colon != std::string_view::npos) {
-                    session = user_id.substr(colon + 1);
-                } else {
-                    const std::string_view arn = member_str(ui, "arn");
-                    const size_t slash = arn.rfind('/');
-                    if (slash != std::string_view::npos) {
-                        session = arn.substr(slash + 1);
-                    }
+            user_name = named(member_str(ui, "userName"));
+            user_id = named(member_str(ui, "principalId"));
+            account = named(member_str(ui, "accountId"));
+            if (ui_type == "AssumedRole" || ui_type == "FederatedUser") {
+                const std::string_view issuer =
+                    named(str_or_empty(ui.at_pointer("/sessionContext/sessionIssuer/userName")));
+                if (!issuer.empty()) {
+                    user_name = issuer;
                 }
-                add_related_user(session);
-                if (session.find('@') != std::string_view::npos) {
+                session = named(sts_session_name(member_str(ui, "arn")));
+                const size_t at = session.find('@');
+                if (at != std::string_view::npos && at > 0) {
+                    session_local = session.substr(0, at);
                     user_email = session;
                 }
-            } else if (ui_type == "IdentityCenterUser") {
-                object extra;
-                const std::string_view icu = ev.obj(kAdditionalEventData, extra)
-                                                 ? member_str(extra, "UserName")
-                                                 : std::string_view();
-                if (!icu.empty()) {
-                    if (user_name.empty()) {
-                        user_name = icu;
-                    }
-                    add_related_user(icu);
-                    if (icu.find('@') != std::string_view::npos) {
-                        user_email = icu;
-                    }
-                }
+            } else if (ui_type == "IdentityCenterUser" && user_id.empty()) {
+                // Since 2025 Identity Center users carry no principalId (SPEC (a)).
+                user_id = named(str_or_empty(ui.at_pointer("/onBehalfOf/userId")));
+            } else if (ui_type == "AWSService") {
+                service_name = named(member_str(ui, "invokedBy"));
+            }
+        }
+        // Elastic reads additionalEventData.UserName on UserAuthentication events only; an
+        // Identity Center user's other events carry it too, and it is the only name they have.
+        if (user_name.empty() &&
+            (action == "UserAuthentication" || ui_type == "IdentityCenterUser")) {
+            object extra;
+            if (ev.obj(kAdditionalEventData, extra)) {
+                user_name = named(member_str(extra, "UserName"));
+            }
+        }
+        if (user_email.empty()) {
+            const size_t at = user_name.find('@');
+            if (at != std::string_view::npos && at > 0) {
+                user_email = user_name;
             }
         }
         if (account.empty()) {
-            account = ev.str(kRecipientAccountId);
+            account = named(ev.str(kRecipientAccountId));
         }
         object request;
         const bool has_request = ev.obj(kRequestParameters, request);
@@ -1319,23 +1380,33 @@ private:
         std::string_view changes_name;
         std::string_view group_name;
         if (has_request) {
-            target_name = member_str(request, "userName");
-            changes_name = member_str(request, "newUserName");
-            group_name = member_str(request, "groupName");
-            add_related_user(target_name);
-            add_related_user(changes_name);
+            target_name = named(member_str(request, "userName"));
+            changes_name = named(member_str(request, "newUserName"));
+            group_name = named(member_str(request, "groupName"));
         }
         std::string_view target_id;
         std::string_view group_id;
         if (has_response) {
-            target_id = str_or_empty(response.at_pointer("/user/userId"));
-            group_id = str_or_empty(response.at_pointer("/group/groupId"));
+            target_id = named(str_or_empty(response.at_pointer("/user/userId")));
+            group_id = named(str_or_empty(response.at_pointer("/group/groupId")));
         }
+        // Elastic's order: the session, its local part, the request's user names, the created
+        // user's id, then the actor's user.id and user.name.
+        related_users_.clear();
+        add_related_user(session);
+        add_related_user(session_local);
+        add_related_user(target_name);
+        add_related_user(changes_name);
+        add_related_user(target_id);
+        add_related_user(user_id);
+        add_related_user(user_name);
 
-        const std::string_view region = ev.str(kAwsRegion);
-        const std::string_view source_address = ev.str(kSourceIp);
+        const std::string_view region = named(ev.str(kAwsRegion));
+        // source.ip only for a whole address: service names (ec2.amazonaws.com), "AWS
+        // Internal" and comma lists stay in source.address alone, as in Elastic's grok.
+        const std::string_view source_address = named(ev.str(kSourceIp));
         const bool source_is_ip = aws::is_ip(source_address);
-        const std::string_view agent = ev.str(kUserAgent);
+        const std::string_view agent = named(ev.str(kUserAgent));
 
         aws::FastWriter b(r.body, true);
         b.resume_object(false);
@@ -1396,6 +1467,10 @@ private:
             }
             b.end_object();
         }
+        if (!service_name.empty()) {
+            // An AWS service acting on its own (userIdentity.invokedBy), as Elastic maps it.
+            b.begin_object("service").str("name", service_name).end_object();
+        }
         if (!related_users_.empty() || source_is_ip) {
             b.begin_object("related");
             if (!related_users_.empty()) {
@@ -1414,13 +1489,15 @@ private:
             b.begin_object("user_agent").str("original", agent).end_object();
         }
         object tls;
-        if (ev.obj(kTlsDetails, tls)) {
-            const std::string_view version = member_str(tls, "tlsVersion");
-            const std::string_view cipher = member_str(tls, "cipherSuite");
-            const std::string_view host = member_str(tls, "clientProvidedHostHeader");
+        // A block of placeholders ({"tlsVersion":"tlsVersion",...}, seen in Grafana events)
+        // says nothing; Elastic drops it too.
+        if (ev.obj(kTlsDetails, tls) && member_str(tls, "tlsVersion") != "tlsVersion") {
+            const std::string_view version = named(member_str(tls, "tlsVersion"));
+            const std::string_view cipher = named(member_str(tls, "cipherSuite"));
+            const std::string_view host = named(member_str(tls, "clientProvidedHostHeader"));
             const size_t v = version.find('v');
             const bool split = v != std::string_view::npos && v > 0 && v + 1 < version.size();
-            if (split || !cipher.empty() || !host.empty()) {
+            if (!version.empty() || !cipher.empty() || !host.empty()) {
                 b.begin_object("tls");
                 if (split) {
                     std::string proto(version.substr(0, v));
@@ -1430,6 +1507,8 @@ private:
                         }
                     }
                     b.str("version_protocol", proto).str("version", version.substr(v + 1));
+                } else if (!version.empty()) {
+                    b.str("version", version);  // "1.3": no protocol to split off
                 }
                 if (!cipher.empty()) {
                     b.str("cipher", cipher);

@@ -31,7 +31,8 @@ const Parser& aws_cloudtrail_parser();
 namespace aws {
 
 // Elastic's event.category / event.type for a CloudTrail eventName, as JSON array texts
-// (e.g. "[\"iam\"]", "[\"user\",\"creation\"]"); false when Elastic has no entry.
+// (e.g. "[\"iam\"]", "[\"user\",\"creation\"]"); false when Elastic has no entry.  An
+// empty `type` means Elastic maps the event with no event.type at all.
 bool cloudtrail_categorization(std::string_view event_name,
                                std::string_view& category,
                                std::string_view& type);

@@ -55,14 +55,61 @@ std::optional<std::string> community_id(std::string_view src_ip,
     unsigned char d[16];
     const size_t sn = to_bytes(src_ip, s);
     const size_t dn = to_bytes(dst_ip, d);
-    if (sn == 0 || dn == 0 || protocol > 255 || protocol == 1 || protocol == 58) {
+    if (sn == 0 || dn == 0 || protocol > 255) {
         return std::nullopt;
     }
-    const bool ports = protocol == 6 || protocol == 17 || protocol == 132;
-    // Order the endpoints so both directions of a flow hash alike.
+    const bool icmp = protocol == 1 || protocol == 58;
+    const bool ports = protocol == 6 || protocol == 17 || protocol == 132 || icmp;
+    bool one_way = false;
+    if (icmp) {
+        // ICMP hashes type and code in the port slots (VPC records carry 0/0 there, as
+        // Elastic's processor reads them); a type with a request/reply counterpart takes the
+        // counterpart in place of the code, so both directions hash alike.
+        if (src_port > 255 || dst_port > 255) {
+            return std::nullopt;
+        }
+        static constexpr std::array<std::pair<unsigned, unsigned>, 10> kV4 = {{{0, 8},
+                                                                               {8, 0},
+                                                                               {9, 10},
+                                                                               {10, 9},
+                                                                               {13, 14},
+                                                                               {14, 13},
+                                                                               {15, 16},
+                                                                               {16, 15},
+                                                                               {17, 18},
+                                                                               {18, 17}}};
+        static constexpr std::array<std::pair<unsigned, unsigned>, 12> kV6 = {{{128, 129},
+                                                                               {129, 128},
+                                                                               {130, 131},
+                                                                               {131, 130},
+                                                                               {133, 134},
+                                                                               {134, 133},
+                                                                               {135, 136},
+                                                                               {136, 135},
+                                                                               {139, 140},
+                                                                               {140, 139},
+                                                                               {144, 145},
+                                                                               {145, 144}}};
+        one_way = true;
+        auto pair_of = [&](const auto& table) {
+            for (const auto& [type, counterpart] : table) {
+                if (type == src_port) {
+                    dst_port = counterpart;
+                    one_way = false;
+                }
+            }
+        };
+        if (protocol == 1) {
+            pair_of(kV4);
+        } else {
+            pair_of(kV6);
+        }
+    }
+    // Order the endpoints so both directions of a flow hash alike (one-way ICMP messages
+    // keep their order).
     const std::string_view sv(reinterpret_cast<const char*>(s), sn);
     const std::string_view dv(reinterpret_cast<const char*>(d), dn);
-    const bool swap = !(sv < dv || (sv == dv && (!ports || src_port < dst_port)));
+    const bool swap = !(one_way || sv < dv || (sv == dv && (!ports || src_port < dst_port)));
     unsigned char msg[2 + 16 + 16 + 2 + 4];
     size_t n = 0;
     msg[n++] = 0;  // seed, big endian
@@ -128,6 +175,7 @@ enum class Kind {
     kVpcId,
     kSubnetId,
     kInstanceId,
+    kTgwId,
 };
 
 struct FieldDef {
@@ -167,8 +215,8 @@ constexpr std::array<FieldDef, 60> kFields = {{
     {"flow-direction", Kind::kDirection},
     {"traffic-path", Kind::kUint},
     {"resource-type", Kind::kAny},
-    {"tgw-id", Kind::kAny},
-    {"tgw-attachment-id", Kind::kAny},
+    {"tgw-id", Kind::kTgwId},
+    {"tgw-attachment-id", Kind::kTgwId},
     {"tgw-src-vpc-account-id", Kind::kAny},
     {"tgw-dst-vpc-account-id", Kind::kAny},
     {"tgw-src-vpc-id", Kind::kVpcId},
@@ -179,7 +227,7 @@ constexpr std::array<FieldDef, 60> kFields = {{
     {"tgw-dst-eni", Kind::kEniId},
     {"tgw-src-az-id", Kind::kAny},
     {"tgw-dst-az-id", Kind::kAny},
-    {"tgw-pair-attachment-id", Kind::kAny},
+    {"tgw-pair-attachment-id", Kind::kTgwId},
     {"packets-lost-no-route", Kind::kUint},
     {"packets-lost-blackhole", Kind::kUint},
     {"packets-lost-mtu-exceeded", Kind::kUint},
@@ -249,7 +297,8 @@ struct Format {
     int srcaddr = -1, dstaddr = -1, srcport = -1, dstport = -1, protocol = -1, packets = -1,
         bytes = -1, start = -1, end = -1, action = -1, account = -1, instance = -1, region = -1,
         az = -1, direction = -1, tcp_flags = -1, reject_reason = -1, cluster_arn = -1,
-        cluster_name = -1, ci_arn = -1, ci_id = -1, service_name = -1;
+        cluster_name = -1, ci_arn = -1, ci_id = -1, service_name = -1, sublocation_type = -1,
+        sublocation_id = -1;
 };
 
 Format make_format(const std::vector<std::string_view>& names) {
@@ -258,8 +307,16 @@ Format make_format(const std::vector<std::string_view>& names) {
     for (size_t i = 0; i < names.size(); ++i) {
         Column c;
         c.name.assign(names[i]);
-        c.key = c.name;
-        std::replace(c.key.begin(), c.key.end(), '-', '_');
+        // Elastic's names where they are not the AWS name in snake_case; sublocation-type/-id
+        // go to the sublocation object.
+        if (c.name == "pkt-src-aws-service") {
+            c.key = "pkt_src_service";
+        } else if (c.name == "pkt-dst-aws-service") {
+            c.key = "pkt_dst_service";
+        } else {
+            c.key = c.name;
+            std::replace(c.key.begin(), c.key.end(), '-', '_');
+        }
         const FieldDef* def = find_field(names[i]);
         c.kind = def != nullptr ? def->kind : Kind::kAny;
         const int idx = static_cast<int>(i);
@@ -308,6 +365,10 @@ Format make_format(const std::vector<std::string_view>& names) {
             f.ci_id = idx;
         else if (n == "ecs-service-name")
             f.service_name = idx;
+        else if (n == "sublocation-type")
+            f.sublocation_type = idx;
+        else if (n == "sublocation-id")
+            f.sublocation_id = idx;
         f.columns.push_back(std::move(c));
     }
     return f;
@@ -325,6 +386,19 @@ const Format& default_v2() {
         "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes "
         "start end action log-status");
     return kV2;
+}
+
+// The Transit Gateway flow log default format (AWS VPC user guide; Elastic's 36-field layout).
+const Format& default_tgw() {
+    static const Format kTgw = format_from_string(
+        "version resource-type account-id tgw-id tgw-attachment-id tgw-src-vpc-account-id "
+        "tgw-dst-vpc-account-id tgw-src-vpc-id tgw-dst-vpc-id tgw-src-subnet-id "
+        "tgw-dst-subnet-id tgw-src-eni tgw-dst-eni tgw-src-az-id tgw-dst-az-id "
+        "tgw-pair-attachment-id srcaddr dstaddr srcport dstport protocol packets bytes start "
+        "end log-status type packets-lost-no-route packets-lost-blackhole "
+        "packets-lost-mtu-exceeded packets-lost-ttl-expired tcp-flags region flow-direction "
+        "pkt-src-aws-service pkt-dst-aws-service");
+    return kTgw;
 }
 
 const std::vector<Format>& builtin_formats() {
@@ -395,6 +469,7 @@ bool check_value(Kind k, std::string_view v) {
         case Kind::kVpcId: return v.starts_with("vpc-");
         case Kind::kSubnetId: return v.starts_with("subnet-");
         case Kind::kInstanceId: return v.starts_with("i-");
+        case Kind::kTgwId: return v.starts_with("tgw-");
     }
     return false;
 }
@@ -1005,6 +1080,11 @@ private:
                 if (why.empty()) {
                     fmt = &default_v2();
                 }
+            } else if (n == default_tgw().columns.size() && tok_[3].starts_with("tgw-")) {
+                why = type_check(default_tgw(), tok_.data());
+                if (why.empty()) {
+                    fmt = &default_tgw();
+                }
             }
             for (size_t i = 0; fmt == nullptr && i < configured_.size(); ++i) {
                 if (configured_[i].columns.size() != n) {
@@ -1086,9 +1166,22 @@ private:
         b.begin_object("aws").begin_object("vpcflow");
         for (size_t i = 0; i < f.columns.size(); ++i) {
             const std::string_view v = tok_[i];
-            if (v != "-") {
+            const int idx = static_cast<int>(i);
+            if (v != "-" && idx != f.sublocation_type && idx != f.sublocation_id) {
                 b.str(f.columns[i].key, v);
             }
+        }
+        const std::string_view sub_type = val(f.sublocation_type);
+        const std::string_view sub_id = val(f.sublocation_id);
+        if (!sub_type.empty() || !sub_id.empty()) {
+            b.begin_object("sublocation");
+            if (!sub_type.empty()) {
+                b.str("type", sub_type);
+            }
+            if (!sub_id.empty()) {
+                b.str("id", sub_id);
+            }
+            b.end_object();
         }
         const std::string_view flags = val(f.tcp_flags);
         if (!flags.empty()) {
@@ -1311,6 +1404,9 @@ public:
         } else {
             if (n == 14 && tok_[0] == "2" && type_check(default_v2(), tok_.data()).empty()) {
                 fmt = &default_v2();
+            } else if (n == default_tgw().columns.size() && tok_[3].starts_with("tgw-") &&
+                       type_check(default_tgw(), tok_.data()).empty()) {
+                fmt = &default_tgw();
             }
             for (const Format& f : builtin_formats()) {
                 if (fmt == nullptr && f.columns.size() == n && type_check(f, tok_.data()).empty()) {
