@@ -48,6 +48,14 @@ const Parser& linux_os_release_parser();
 const Parser& linux_hosts_parser();
 const Parser& linux_resolv_conf_parser();
 
+// Linux ext (helper-15)
+const Parser& linux_free_parser();
+const Parser& linux_env_parser();
+const Parser& linux_sysctl_parser();
+const Parser& linux_dmesg_parser();
+const Parser& linux_nft_parser();
+const Parser& linux_ulimit_parser();
+const Parser& linux_ufw_parser();
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
     static const std::array kTable = {
@@ -63,7 +71,9 @@ std::span<const Parser* const> all() {
         &linux_who_parser(),         &linux_sections_parser(),   &linux_ls_parser(),
         &linux_utmpdump_parser(),    &linux_id_parser(),         &linux_shadow_parser(),
         &linux_gshadow_parser(),     &linux_os_release_parser(), &linux_hosts_parser(),
-        &linux_resolv_conf_parser(), &text_lines_parser(),
+        &linux_resolv_conf_parser(), &linux_free_parser(),       &linux_env_parser(),
+        &linux_sysctl_parser(),      &linux_dmesg_parser(),      &linux_nft_parser(),
+        &linux_ulimit_parser(),      &linux_ufw_parser(),        &text_lines_parser(),
     };
     return kTable;
 }
