@@ -1672,14 +1672,16 @@ void gather_collection_facts(const FileProbe& probe, std::string_view text, Uplo
         return;
     }
     if (hint == "uptime") {
-        if (facts.count(std::string(kFactUptime)) != 0) {
-            return;
-        }
+        // `uptime -s` gives the boot time to the second: it wins over `uptime`'s minutes,
+        // whichever of the two files comes first (UAC collects both).
         if (first.size() >= 19 && is_digit(first[0]) && first[4] == '-' &&
             parse_iso_time(first.substr(0, 19))) {
             set_once(kFactUptime, std::string(first));
             set_once("linux.uptime.since", std::string(first.substr(0, 19)));
             derive_boot_time(facts);
+            return;
+        }
+        if (facts.count(std::string(kFactUptime)) != 0) {
             return;
         }
         if (const auto s = uptime_seconds(first)) {

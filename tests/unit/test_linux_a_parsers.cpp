@@ -124,6 +124,14 @@ TEST_CASE("linux common: collection facts from date and uptime", "[linux][linux_
     CHECK(f.at(std::string(lc::kFactUtcOffset)) == "3600");
     CHECK(f.at(std::string(lc::kFactBootTime)) == "2026-11-24T01:36:30.000Z");
     CHECK(f.at(std::string(lc::kFactHostname)) == "web01");
+    // UAC collects `uptime` and `uptime -s`: the boot time to the second wins, whichever
+    // file comes first.
+    lc::gather_collection_facts({"live_response/system/uptime_-s.txt", "", 0},
+                                "2026-11-24 02:36:07\n", f);
+    CHECK(f.at(std::string(lc::kFactBootTime)) == "2026-11-24T01:36:07.000Z");
+    lc::gather_collection_facts({"live_response/system/uptime.txt", "", 0},
+                                " 04:39:30 up 3 days,  2:03,  2 users,  load average: 0,72\n", f);
+    CHECK(f.at(std::string(lc::kFactBootTime)) == "2026-11-24T01:36:07.000Z");
     // Not a date output: nothing learned.
     evidenced::parsers::UploadFacts g;
     lc::gather_collection_facts({"notes.txt", "", 0}, "Fri Nov 27 04:39:30 CET 2026\n", g);
