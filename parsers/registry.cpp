@@ -56,6 +56,13 @@ const Parser& linux_dmesg_parser();
 const Parser& linux_nft_parser();
 const Parser& linux_ulimit_parser();
 const Parser& linux_ufw_parser();
+// Linux ext (helper-14)
+const Parser& linux_hashsum_parser();
+const Parser& linux_find_parser();
+const Parser& linux_stat_parser();
+const Parser& linux_lsattr_parser();
+const Parser& linux_lsblk_parser();
+const Parser& linux_blkid_parser();
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
     static const std::array kTable = {
@@ -73,7 +80,9 @@ std::span<const Parser* const> all() {
         &linux_gshadow_parser(),     &linux_os_release_parser(), &linux_hosts_parser(),
         &linux_resolv_conf_parser(), &linux_free_parser(),       &linux_env_parser(),
         &linux_sysctl_parser(),      &linux_dmesg_parser(),      &linux_nft_parser(),
-        &linux_ulimit_parser(),      &linux_ufw_parser(),        &text_lines_parser(),
+        &linux_ulimit_parser(),      &linux_ufw_parser(),        &linux_hashsum_parser(),
+        &linux_find_parser(),        &linux_stat_parser(),       &linux_lsattr_parser(),
+        &linux_lsblk_parser(),       &linux_blkid_parser(),      &text_lines_parser(),
     };
     return kTable;
 }

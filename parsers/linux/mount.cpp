@@ -1,5 +1,7 @@
 // linux.mount: `mount` (Linux `src on /mp type fs (opts)` and BSD/macOS `src on /mp (opts)`),
-// /proc/mounts and /etc/mtab copies, and `findmnt` (tree, --ascii, -l).
+// /proc/mounts and /etc/mtab copies, `findmnt` (tree, --ascii, -l) and `findmnt -J` (JSON,
+// UAC storage/findmnt_-J.txt; children flattened in document order, positions are record
+// ordinals).
 //
 // One record per mount with jc's mount fields (filesystem, mount_point, type, options[]);
 // findmnt's TARGET/SOURCE/FSTYPE/OPTIONS are given the same names so one dataset reads one
@@ -10,6 +12,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "daemon/common/json_writer.hpp"
 #include "parsers/linux/common.hpp"
@@ -153,6 +157,39 @@ bool parse_findmnt_line(std::string_view line, Mount& m) {
     return true;
 }
 
+// `findmnt -J`: `{"filesystems": [...]}`.
+bool findmnt_json_head(std::string_view head) {
+    const std::string_view t = trim(head.substr(0, 256));
+    const size_t at = t.find("\"filesystems\"");
+    return t.starts_with("{") && at != std::string_view::npos && at < 64;
+}
+
+std::string json_text(const nlohmann::json& j, const char* key) {
+    if (!j.contains(key)) {
+        return {};
+    }
+    const nlohmann::json& v = j[key];
+    return v.is_string() ? v.get<std::string>() : v.is_null() ? std::string() : v.dump();
+}
+
+// Flattens one filesystem and its children into mounts, in document order.
+void collect_json(const nlohmann::json& fs, std::vector<Mount>& out, int depth) {
+    if (!fs.is_object() || depth > 64) {
+        return;
+    }
+    Mount m;
+    m.mount_point = json_text(fs, "target");
+    m.filesystem = json_text(fs, "source");
+    m.type = json_text(fs, "fstype");
+    m.options = split_opts(json_text(fs, "options"));
+    out.push_back(std::move(m));
+    if (fs.contains("children") && fs["children"].is_array()) {
+        for (const auto& c : fs["children"]) {
+            collect_json(c, out, depth + 1);
+        }
+    }
+}
+
 enum class Format { kNone, kOn, kProc, kFindmnt };
 
 Format sniff(const std::vector<std::string_view>& lines) {
@@ -196,6 +233,9 @@ public:
 
     int detect(const FileProbe& probe) const override {
         const bool hinted = linux_cmd::name_hints(probe, "mount");
+        if (findmnt_json_head(probe.head)) {
+            return hinted ? 95 : 90;
+        }
         const auto lines = output_lines(whole_lines(probe));
         const Format f = sniff(lines);
         if (f == Format::kNone) {
@@ -233,6 +273,10 @@ public:
     void parse(Input& in, const ParseContext& /*ctx*/, RecordSink& sink) const override {
         bool cut = false;
         const std::string text = read_all(in, 256u << 20, &cut);
+        if (findmnt_json_head(text)) {
+            parse_json(text, sink);
+            return;
+        }
         const auto lines = output_lines(text);
         LineNumbers ln(text);
         const Format f = sniff(lines);
@@ -273,6 +317,48 @@ public:
         }
         if (cut) {
             sink.emit(make_error_record(0, true, "mount: file too large, rest not parsed"));
+        }
+    }
+
+private:
+    static void emit(const Mount& m, Record& r, RecordSink& sink) {
+        JsonWriter w(r.body);
+        w.resume_object(false).begin_object("linux").begin_object("mount");
+        w.str("filesystem", m.filesystem).str("mount_point", m.mount_point);
+        if (!m.type.empty()) {
+            w.str("type", m.type);
+        }
+        w.begin_array("options");
+        for (const auto& o : m.options) {
+            w.value_str(o);
+        }
+        w.end_array().end_object().end_object();
+        sink.emit(r);
+    }
+
+    static void parse_json(const std::string& text, RecordSink& sink) {
+        const nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+        if (doc.is_discarded() || !doc.is_object() || !doc.contains("filesystems") ||
+            !doc["filesystems"].is_array()) {
+            sink.emit(make_error_record(1, true, "mount: findmnt JSON does not parse"));
+            return;
+        }
+        std::vector<Mount> mounts;
+        for (const auto& fs : doc["filesystems"]) {
+            collect_json(fs, mounts, 0);
+        }
+        Record r;
+        uint64_t ordinal = 0;
+        for (const Mount& m : mounts) {
+            r.clear();
+            r.dataset = "linux.mount";
+            r.position = ++ordinal;
+            r.by_line = false;
+            if (m.mount_point.empty()) {
+                sink.emit(make_error_record(ordinal, false, "mount: findmnt entry without target"));
+                continue;
+            }
+            emit(m, r, sink);
         }
     }
 };
