@@ -63,26 +63,33 @@ const Parser& linux_stat_parser();
 const Parser& linux_lsattr_parser();
 const Parser& linux_lsblk_parser();
 const Parser& linux_blkid_parser();
+// Linux ext (helper-12)
+const Parser& linux_pstree_parser();
+const Parser& linux_top_parser();
+const Parser& linux_proc_net_tcp_parser();
+const Parser& linux_proc_net_unix_parser();
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
     static const std::array kTable = {
-        &aws_cloudtrail_parser(),    &aws_vpcflow_parser(),      &linux_ps_parser(),
-        &linux_netstat_parser(),     &linux_ss_parser(),         &linux_proc_exe_parser(),
-        &linux_crontab_parser(),     &linux_passwd_parser(),     &linux_group_parser(),
-        &linux_ip_addr_parser(),     &linux_ip_route_parser(),   &linux_arp_parser(),
-        &linux_systemctl_parser(),   &linux_mount_parser(),      &linux_df_parser(),
-        &linux_uname_parser(),       &linux_hostname_parser(),   &linux_date_parser(),
-        &linux_uptime_parser(),      &linux_history_parser(),    &linux_iptables_parser(),
-        &linux_lsmod_parser(),       &linux_dpkg_parser(),       &linux_lsof_parser(),
-        &linux_last_parser(),        &linux_lastlog_parser(),    &linux_w_parser(),
-        &linux_who_parser(),         &linux_sections_parser(),   &linux_ls_parser(),
-        &linux_utmpdump_parser(),    &linux_id_parser(),         &linux_shadow_parser(),
-        &linux_gshadow_parser(),     &linux_os_release_parser(), &linux_hosts_parser(),
-        &linux_resolv_conf_parser(), &linux_free_parser(),       &linux_env_parser(),
-        &linux_sysctl_parser(),      &linux_dmesg_parser(),      &linux_nft_parser(),
-        &linux_ulimit_parser(),      &linux_ufw_parser(),        &linux_hashsum_parser(),
-        &linux_find_parser(),        &linux_stat_parser(),       &linux_lsattr_parser(),
-        &linux_lsblk_parser(),       &linux_blkid_parser(),      &text_lines_parser(),
+        &aws_cloudtrail_parser(),    &aws_vpcflow_parser(),        &linux_ps_parser(),
+        &linux_netstat_parser(),     &linux_ss_parser(),           &linux_proc_exe_parser(),
+        &linux_crontab_parser(),     &linux_passwd_parser(),       &linux_group_parser(),
+        &linux_ip_addr_parser(),     &linux_ip_route_parser(),     &linux_arp_parser(),
+        &linux_systemctl_parser(),   &linux_mount_parser(),        &linux_df_parser(),
+        &linux_uname_parser(),       &linux_hostname_parser(),     &linux_date_parser(),
+        &linux_uptime_parser(),      &linux_history_parser(),      &linux_iptables_parser(),
+        &linux_lsmod_parser(),       &linux_dpkg_parser(),         &linux_lsof_parser(),
+        &linux_last_parser(),        &linux_lastlog_parser(),      &linux_w_parser(),
+        &linux_who_parser(),         &linux_sections_parser(),     &linux_ls_parser(),
+        &linux_utmpdump_parser(),    &linux_id_parser(),           &linux_shadow_parser(),
+        &linux_gshadow_parser(),     &linux_os_release_parser(),   &linux_hosts_parser(),
+        &linux_resolv_conf_parser(), &linux_free_parser(),         &linux_env_parser(),
+        &linux_sysctl_parser(),      &linux_dmesg_parser(),        &linux_nft_parser(),
+        &linux_ulimit_parser(),      &linux_ufw_parser(),          &linux_hashsum_parser(),
+        &linux_find_parser(),        &linux_stat_parser(),         &linux_lsattr_parser(),
+        &linux_lsblk_parser(),       &linux_blkid_parser(),        &linux_pstree_parser(),
+        &linux_top_parser(),         &linux_proc_net_tcp_parser(), &linux_proc_net_unix_parser(),
+        &text_lines_parser(),
     };
     return kTable;
 }
