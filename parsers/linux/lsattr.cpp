@@ -147,6 +147,18 @@ void for_each_line(std::string_view text, F&& f) {
     }
 }
 
+// A row with no attribute set is all dashes, as a banner rule is ("------------ uname -a"):
+// it counts as a row for detection only when a path follows (lsattr prints the path it was
+// given: /etc/x, ./x, dir/x).
+bool banner_like(std::string_view attrs, std::string_view name) {
+    if (attrs.find_first_not_of('-') != std::string_view::npos) {
+        return false;
+    }
+    const std::string_view word = name.substr(0, name.find(' '));
+    return !(word.starts_with('/') || word.starts_with('.') ||
+             word.find('/') != std::string_view::npos);
+}
+
 class LsattrParser final : public Parser {
 public:
     std::string_view name() const override {
@@ -170,7 +182,7 @@ public:
             first = first && t.empty();
             if (t.empty()) {
                 after_row = false;
-            } else if (parse_row(line, a, n)) {
+            } else if (parse_row(line, a, n) && !banner_like(a, n)) {
                 ++rows;
                 after_row = true;
             } else if (is_error(t)) {

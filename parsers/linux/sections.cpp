@@ -76,10 +76,36 @@ bool names_command(std::string_view title) {
     return !command_hint(w1).empty();
 }
 
+// An `lsattr` row: "--------------e------- /etc/x", its flags a run of '-' and letters.
+// A row with no attribute set is all dashes, as a banner rule is: then only a path after
+// it ("------ /etc/x", "------ dir/x", not "------ uname -a") makes it a row.
+bool is_lsattr_row(std::string_view t) {
+    const size_t sp = t.find(' ');
+    if (sp == std::string_view::npos || sp < 16 || sp > 24 || sp + 1 >= t.size()) {
+        return false;
+    }
+    size_t dashes = 0;
+    for (size_t i = 0; i < sp; ++i) {
+        const char c = t[i];
+        if (c == '-') {
+            ++dashes;
+        } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
+            return false;
+        }
+    }
+    if (dashes == sp) {
+        const std::string_view rest = t.substr(sp + 1);
+        const std::string_view word = rest.substr(0, rest.find(' '));
+        return word.starts_with('/') || word.starts_with('.') ||
+               word.find('/') != std::string_view::npos;
+    }
+    return dashes * 2 >= sp;
+}
+
 // The title a banner line announces; empty when the line is no banner.
 std::string_view banner_title(std::string_view line) {
     std::string_view t = trim(line);
-    if (t.size() < 3 || t.size() > 200 || is_ls_mode_row(t)) {
+    if (t.size() < 3 || t.size() > 200 || is_ls_mode_row(t) || is_lsattr_row(t)) {
         return {};
     }
     if (t.starts_with("==>") && t.ends_with("<==") && t.size() > 6) {

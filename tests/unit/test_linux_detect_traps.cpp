@@ -71,6 +71,27 @@ TEST_CASE("detect traps: ls rows whose mode starts with dashes are not section b
     CHECK(chosen("triage.txt", banners) == "linux.sections");
 }
 
+TEST_CASE("detect traps: lsattr rows are not section banners", "[linux][detect]") {
+    // `--------------e------- t/x` starts with a run of dashes, like a "---- title" banner.
+    const std::string rows =
+        "--------------e------- ./etc/hosts\n"
+        "----i---------e------- ./usr/bin/.sshd\n"
+        "---------------------- /boot/vmlinuz\n"
+        "-----a--------e------- ./var/log/auth.log\n";
+    const auto* sections = evidenced::parsers::find("linux.sections");
+    REQUIRE(sections != nullptr);
+    evidenced::parsers::FileProbe probe{"out.txt", rows, rows.size()};
+    CHECK(sections->detect(probe) == 0);
+    CHECK(chosen("out.txt", rows) == "linux.lsattr");
+    // Banners of bare dashes before a command still split.
+    const std::string banners =
+        "---------------------- uname -a\n"
+        "Linux web01 6.1.0-13-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.55-1 x86_64 GNU/Linux\n"
+        "---------------------- hostname\n"
+        "web01\n";
+    CHECK(chosen("triage.txt", banners) == "linux.sections");
+}
+
 TEST_CASE("detect traps: /proc/*/exe listings behind a screenful of ls errors", "[linux][detect]") {
     // `ls -l /proc/[0-9]*/exe > f 2>&1` as an unprivileged collector runs it: stderr (one line
     // per kernel thread or exited pid) lands ahead of the rows; the detector used to give up
