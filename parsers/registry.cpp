@@ -6,91 +6,125 @@ namespace evidenced::parsers {
 
 // Each parser file defines one of these.  Adding a format: its .cpp, a declaration here and
 // one line in the table below.
+const Parser& text_lines_parser();
+// AWS
 const Parser& aws_cloudtrail_parser();
 const Parser& aws_vpcflow_parser();
-const Parser& text_lines_parser();
-// Linux B
+// Linux command outputs (parsers/linux/)
+const Parser& linux_arp_parser();
+const Parser& linux_blkid_parser();
 const Parser& linux_crontab_parser();
-const Parser& linux_passwd_parser();
+const Parser& linux_date_parser();
+const Parser& linux_df_parser();
+const Parser& linux_dmesg_parser();
+const Parser& linux_dpkg_parser();
+const Parser& linux_env_parser();
+const Parser& linux_find_parser();
+const Parser& linux_free_parser();
 const Parser& linux_group_parser();
+const Parser& linux_gshadow_parser();
+const Parser& linux_hashsum_parser();
+const Parser& linux_history_parser();
+const Parser& linux_hostname_parser();
+const Parser& linux_hosts_parser();
+const Parser& linux_id_parser();
 const Parser& linux_ip_addr_parser();
 const Parser& linux_ip_route_parser();
-const Parser& linux_arp_parser();
-const Parser& linux_systemctl_parser();
-const Parser& linux_mount_parser();
-const Parser& linux_df_parser();
-const Parser& linux_uname_parser();
-const Parser& linux_hostname_parser();
-const Parser& linux_date_parser();
-const Parser& linux_uptime_parser();
-const Parser& linux_history_parser();
 const Parser& linux_iptables_parser();
-const Parser& linux_lsmod_parser();
-const Parser& linux_dpkg_parser();
-const Parser& linux_ps_parser();
-const Parser& linux_netstat_parser();
-const Parser& linux_ss_parser();
-const Parser& linux_proc_exe_parser();
-// Linux A2
-const Parser& linux_lsof_parser();
 const Parser& linux_last_parser();
 const Parser& linux_lastlog_parser();
-const Parser& linux_w_parser();
-const Parser& linux_who_parser();
-const Parser& linux_sections_parser();
 const Parser& linux_ls_parser();
-// Linux ext (helper-13)
-const Parser& linux_utmpdump_parser();
-const Parser& linux_id_parser();
-const Parser& linux_shadow_parser();
-const Parser& linux_gshadow_parser();
-const Parser& linux_os_release_parser();
-const Parser& linux_hosts_parser();
-const Parser& linux_resolv_conf_parser();
-
-// Linux ext (helper-15)
-const Parser& linux_free_parser();
-const Parser& linux_env_parser();
-const Parser& linux_sysctl_parser();
-const Parser& linux_dmesg_parser();
-const Parser& linux_nft_parser();
-const Parser& linux_ulimit_parser();
-const Parser& linux_ufw_parser();
-// Linux ext (helper-14)
-const Parser& linux_hashsum_parser();
-const Parser& linux_find_parser();
-const Parser& linux_stat_parser();
 const Parser& linux_lsattr_parser();
 const Parser& linux_lsblk_parser();
-const Parser& linux_blkid_parser();
-// Linux ext (helper-12)
-const Parser& linux_pstree_parser();
-const Parser& linux_top_parser();
+const Parser& linux_lsmod_parser();
+const Parser& linux_lsof_parser();
+const Parser& linux_mount_parser();
+const Parser& linux_netstat_parser();
+const Parser& linux_nft_parser();
+const Parser& linux_os_release_parser();
+const Parser& linux_passwd_parser();
+const Parser& linux_proc_exe_parser();
 const Parser& linux_proc_net_tcp_parser();
 const Parser& linux_proc_net_unix_parser();
+const Parser& linux_ps_parser();
+const Parser& linux_pstree_parser();
+const Parser& linux_resolv_conf_parser();
+const Parser& linux_sections_parser();
+const Parser& linux_shadow_parser();
+const Parser& linux_ss_parser();
+const Parser& linux_stat_parser();
+const Parser& linux_sysctl_parser();
+const Parser& linux_systemctl_parser();
+const Parser& linux_top_parser();
+const Parser& linux_ufw_parser();
+const Parser& linux_ulimit_parser();
+const Parser& linux_uname_parser();
+const Parser& linux_uptime_parser();
+const Parser& linux_utmpdump_parser();
+const Parser& linux_w_parser();
+const Parser& linux_who_parser();
+
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
+    // clang-format off
     static const std::array kTable = {
-        &aws_cloudtrail_parser(),    &aws_vpcflow_parser(),        &linux_ps_parser(),
-        &linux_netstat_parser(),     &linux_ss_parser(),           &linux_proc_exe_parser(),
-        &linux_crontab_parser(),     &linux_passwd_parser(),       &linux_group_parser(),
-        &linux_ip_addr_parser(),     &linux_ip_route_parser(),     &linux_arp_parser(),
-        &linux_systemctl_parser(),   &linux_mount_parser(),        &linux_df_parser(),
-        &linux_uname_parser(),       &linux_hostname_parser(),     &linux_date_parser(),
-        &linux_uptime_parser(),      &linux_history_parser(),      &linux_iptables_parser(),
-        &linux_lsmod_parser(),       &linux_dpkg_parser(),         &linux_lsof_parser(),
-        &linux_last_parser(),        &linux_lastlog_parser(),      &linux_w_parser(),
-        &linux_who_parser(),         &linux_sections_parser(),     &linux_ls_parser(),
-        &linux_utmpdump_parser(),    &linux_id_parser(),           &linux_shadow_parser(),
-        &linux_gshadow_parser(),     &linux_os_release_parser(),   &linux_hosts_parser(),
-        &linux_resolv_conf_parser(), &linux_free_parser(),         &linux_env_parser(),
-        &linux_sysctl_parser(),      &linux_dmesg_parser(),        &linux_nft_parser(),
-        &linux_ulimit_parser(),      &linux_ufw_parser(),          &linux_hashsum_parser(),
-        &linux_find_parser(),        &linux_stat_parser(),         &linux_lsattr_parser(),
-        &linux_lsblk_parser(),       &linux_blkid_parser(),        &linux_pstree_parser(),
-        &linux_top_parser(),         &linux_proc_net_tcp_parser(), &linux_proc_net_unix_parser(),
+        &aws_cloudtrail_parser(),
+        &aws_vpcflow_parser(),
+        &linux_ps_parser(),
+        &linux_netstat_parser(),
+        &linux_ss_parser(),
+        &linux_proc_exe_parser(),
+        &linux_crontab_parser(),
+        &linux_passwd_parser(),
+        &linux_group_parser(),
+        &linux_ip_addr_parser(),
+        &linux_ip_route_parser(),
+        &linux_arp_parser(),
+        &linux_systemctl_parser(),
+        &linux_mount_parser(),
+        &linux_df_parser(),
+        &linux_uname_parser(),
+        &linux_hostname_parser(),
+        &linux_date_parser(),
+        &linux_uptime_parser(),
+        &linux_history_parser(),
+        &linux_iptables_parser(),
+        &linux_lsmod_parser(),
+        &linux_dpkg_parser(),
+        &linux_lsof_parser(),
+        &linux_last_parser(),
+        &linux_lastlog_parser(),
+        &linux_w_parser(),
+        &linux_who_parser(),
+        &linux_sections_parser(),
+        &linux_ls_parser(),
+        &linux_utmpdump_parser(),
+        &linux_id_parser(),
+        &linux_shadow_parser(),
+        &linux_gshadow_parser(),
+        &linux_os_release_parser(),
+        &linux_hosts_parser(),
+        &linux_resolv_conf_parser(),
+        &linux_free_parser(),
+        &linux_env_parser(),
+        &linux_sysctl_parser(),
+        &linux_dmesg_parser(),
+        &linux_nft_parser(),
+        &linux_ulimit_parser(),
+        &linux_ufw_parser(),
+        &linux_hashsum_parser(),
+        &linux_find_parser(),
+        &linux_stat_parser(),
+        &linux_lsattr_parser(),
+        &linux_lsblk_parser(),
+        &linux_blkid_parser(),
+        &linux_pstree_parser(),
+        &linux_top_parser(),
+        &linux_proc_net_tcp_parser(),
+        &linux_proc_net_unix_parser(),
         &text_lines_parser(),
     };
+    // clang-format on
     return kTable;
 }
 
