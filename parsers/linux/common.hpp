@@ -227,6 +227,37 @@ inline std::string_view whole_lines(const FileProbe& probe) {
     return head;
 }
 
+// The rows of a colon-separated account database (passwd, group, shadow, gshadow) among the
+// probe's whole lines: how many `row_ok(line, is_root)` accepts, how many it rejects, and
+// whether an accepted one was root's.  Blank and '#' lines are not rows; counting stops after
+// `limit` rows.
+struct AccountRows {
+    size_t good = 0;
+    size_t bad = 0;
+    bool root = false;
+};
+template <typename RowOk>
+AccountRows count_account_rows(const FileProbe& probe, RowOk&& row_ok, size_t limit = SIZE_MAX) {
+    AccountRows n;
+    for (std::string_view line : output_lines(whole_lines(probe))) {
+        const std::string_view t = trim(line);
+        if (t.empty() || t[0] == '#') {
+            continue;
+        }
+        bool is_root = false;
+        if (row_ok(line, is_root)) {
+            ++n.good;
+            n.root = n.root || is_root;
+        } else {
+            ++n.bad;
+        }
+        if (n.good + n.bad >= limit) {
+            break;
+        }
+    }
+    return n;
+}
+
 // Whether `a` looks like an IPv4/IPv6 literal (hex digits, dots, colons, a %zone).
 inline bool is_ip_literal(std::string_view a) {
     bool colon = false;

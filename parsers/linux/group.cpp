@@ -64,21 +64,13 @@ public:
 
     int detect(const FileProbe& probe) const override {
         const bool hinted = linux_cmd::name_hints(probe, "group");
-        size_t good = 0;
-        size_t bad = 0;
-        bool root = false;
-        for (std::string_view line : output_lines(whole_lines(probe))) {
-            if (trim(line).empty() || trim(line)[0] == '#') {
-                continue;
-            }
-            Group g;
-            if (parse_group(line, g)) {
-                ++good;
-                root = root || (g.fields[0] == "root" && g.fields[2] == "0");
-            } else {
-                ++bad;
-            }
-        }
+        const auto [good, bad, root] =
+            linux_cmd::count_account_rows(probe, [](std::string_view line, bool& is_root) {
+                Group g;
+                const bool ok = parse_group(line, g);
+                is_root = ok && g.fields[0] == "root" && g.fields[2] == "0";
+                return ok;
+            });
         if (good == 0) {
             return 0;
         }

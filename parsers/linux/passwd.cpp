@@ -73,21 +73,13 @@ public:
 
     int detect(const FileProbe& probe) const override {
         const bool hinted = linux_cmd::name_hints(probe, "passwd");
-        size_t good = 0;
-        size_t bad = 0;
-        bool root = false;
-        for (std::string_view line : output_lines(whole_lines(probe))) {
-            if (trim(line).empty() || trim(line)[0] == '#') {
-                continue;
-            }
-            Account a;
-            if (parse_account(line, a)) {
-                ++good;
-                root = root || (a.fields[0] == "root" && a.fields[2] == "0");
-            } else {
-                ++bad;
-            }
-        }
+        const auto [good, bad, root] =
+            linux_cmd::count_account_rows(probe, [](std::string_view line, bool& is_root) {
+                Account a;
+                const bool ok = parse_account(line, a);
+                is_root = ok && a.fields[0] == "root" && a.fields[2] == "0";
+                return ok;
+            });
         if (good == 0) {
             return 0;
         }

@@ -130,23 +130,13 @@ public:
         const std::string base = lower_base(probe.path);
         const bool hinted =
             base.find("shadow") != std::string::npos && base.find("gshadow") == std::string::npos;
-        size_t good = 0;
-        size_t bad = 0;
-        ShadowRow row;
-        for (std::string_view line : output_lines(whole_lines(probe))) {
-            const std::string_view t = trim(line);
-            if (t.empty() || t[0] == '#') {
-                continue;
-            }
-            if (parse_shadow(t, row)) {
-                ++good;
-            } else {
-                ++bad;
-            }
-            if (good + bad >= 200) {
-                break;
-            }
-        }
+        const auto [good, bad, root] = count_account_rows(
+            probe,
+            [](std::string_view line, bool&) {
+                ShadowRow row;
+                return parse_shadow(trim(line), row);
+            },
+            200);
         if (good == 0 || bad * 4 > good) {
             return 0;
         }
@@ -261,25 +251,15 @@ public:
     }
     int detect(const FileProbe& probe) const override {
         const bool hinted = lower_base(probe.path).find("gshadow") != std::string::npos;
-        size_t good = 0;
-        size_t bad = 0;
-        bool root = false;
-        GshadowRow row;
-        for (std::string_view line : output_lines(whole_lines(probe))) {
-            const std::string_view t = trim(line);
-            if (t.empty() || t[0] == '#') {
-                continue;
-            }
-            if (parse_gshadow(t, row)) {
-                ++good;
-                root = root || (row.f[0] == "root" && row.f[2].empty());
-            } else {
-                ++bad;
-            }
-            if (good + bad >= 200) {
-                break;
-            }
-        }
+        const auto [good, bad, root] = count_account_rows(
+            probe,
+            [](std::string_view line, bool& is_root) {
+                GshadowRow row;
+                const bool ok = parse_gshadow(trim(line), row);
+                is_root = ok && row.f[0] == "root" && row.f[2].empty();
+                return ok;
+            },
+            200);
         if (good == 0) {
             return 0;
         }
