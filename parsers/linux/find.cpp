@@ -23,6 +23,7 @@
 
 #include "daemon/common/json_writer.hpp"
 #include "parsers/linux/common.hpp"
+#include "parsers/linux/file_meta.hpp"
 
 namespace evidenced::parsers {
 
@@ -37,39 +38,8 @@ bool all_digits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), is_digit);
 }
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
-    return out;
-}
-
-std::vector<std::string> name_words(std::string_view path) {
-    const size_t slash = path.find_last_of('/');
-    if (slash != std::string_view::npos) {
-        path = path.substr(slash + 1);
-    }
-    std::vector<std::string> out;
-    std::string cur;
-    for (char c : lower(path)) {
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-            cur.push_back(c);
-        } else if (!cur.empty()) {
-            out.push_back(std::move(cur));
-            cur.clear();
-        }
-    }
-    if (!cur.empty()) {
-        out.push_back(std::move(cur));
-    }
-    return out;
-}
-
 bool name_hint(std::string_view path) {
-    const auto words = name_words(path);
+    const auto words = name_words(path_basename(path));
     auto has = [&](std::string_view w) {
         return std::find(words.begin(), words.end(), w) != words.end();
     };
@@ -123,16 +93,8 @@ std::optional<FindError> parse_find_error(std::string_view t) {
 // ---- -ls lines -------------------------------------------------------------------------------
 
 bool is_mode(std::string_view t) {
-    if (t.size() < 10 || t.size() > 11) {
+    if (!has_mode_letters(t)) {
         return false;
-    }
-    if (std::string_view("-dlcbpsDn?").find(t[0]) == std::string_view::npos) {
-        return false;
-    }
-    for (size_t k = 1; k < 10; ++k) {
-        if (std::string_view("-rwxsStT?").find(t[k]) == std::string_view::npos) {
-            return false;
-        }
     }
     return t.size() == 10 || t[10] == '.' || t[10] == '+' || t[10] == '@';
 }
@@ -266,56 +228,22 @@ constexpr std::string_view kTimelineHeader =
     "Inode,Hard link Count,Full Path,Last Access,Last Modification,Last Status Change,File "
     "Creation,User,Group,File Permissions,File Size(bytes)";
 
-struct StatTime {
-    int64_t epoch = 0;
-    int millis = 0;
-    int offset = 0;
-};
-
 // "2023-07-12 11:54:32.622305431 +0000" (stat %x/%y/%z/%w).
 std::optional<StatTime> parse_stat_time(std::string_view s) {
     s = trim(s);
-    if (s.size() < 19 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' ||
-        s[16] != ':') {
+    size_t end = 0;
+    auto t = parse_stat_clock(s, &end);
+    if (!t) {
         return std::nullopt;
     }
-    const auto y = to_int(s.substr(0, 4));
-    const auto mo = to_int(s.substr(5, 2));
-    const auto d = to_int(s.substr(8, 2));
-    const auto h = to_int(s.substr(11, 2));
-    const auto mi = to_int(s.substr(14, 2));
-    const auto se = to_int(s.substr(17, 2));
-    if (!y || !mo || !d || !h || !mi || !se || *mo < 1 || *mo > 12 || *d < 1 || *d > 31 ||
-        *h > 23 || *mi > 59 || *se > 60) {
-        return std::nullopt;
-    }
-    StatTime t;
-    size_t i = 19;
-    if (i < s.size() && s[i] == '.') {
-        ++i;
-        int digits = 0;
-        while (i < s.size() && is_digit(s[i])) {
-            if (digits < 3) {
-                t.millis = t.millis * 10 + (s[i] - '0');
-            }
-            ++digits;
-            ++i;
-        }
-        for (; digits < 3; ++digits) {
-            t.millis *= 10;
-        }
-    }
-    std::string_view zone = trim(s.substr(i));
+    const std::string_view zone = trim(s.substr(end));
     if (!zone.empty()) {
-        if (zone.size() != 5 || (zone[0] != '+' && zone[0] != '-') || !all_digits(zone.substr(1))) {
+        const auto offset = parse_hhmm_zone(zone);
+        if (!offset) {
             return std::nullopt;
         }
-        const int v =
-            static_cast<int>(*to_int(zone.substr(1, 2)) * 3600 + *to_int(zone.substr(3, 2)) * 60);
-        t.offset = zone[0] == '-' ? -v : v;
+        apply_offset(*t, *offset);
     }
-    t.epoch = days_from_civil(*y, static_cast<unsigned>(*mo), static_cast<unsigned>(*d)) * 86400 +
-              *h * 3600 + *mi * 60 + *se - t.offset;
     return t;
 }
 
@@ -346,18 +274,6 @@ bool split_timeline(std::string_view l, std::vector<std::string_view>& f) {
 }
 
 // ---- shared ----------------------------------------------------------------------------------
-
-const char* file_type(char t) {
-    switch (t) {
-        case 'd': return "dir";
-        case 'l': return "symlink";
-        case 'c': return "char_device";
-        case 'b': return "block_device";
-        case 'p': return "fifo";
-        case 's': return "socket";
-        default: return "file";
-    }
-}
 
 std::string octal_mode(std::string_view f) {
     int v = 0;

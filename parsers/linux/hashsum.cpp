@@ -19,13 +19,17 @@
 
 #include "daemon/common/json_writer.hpp"
 #include "parsers/linux/common.hpp"
+#include "parsers/linux/file_meta.hpp"
 
 namespace evidenced::parsers {
 
 namespace {
 
+using linux_cmd::ascii_lower;
 using linux_cmd::LineNumbers;
+using linux_cmd::name_words;
 using linux_cmd::output_lines;
+using linux_cmd::path_basename;
 using linux_cmd::read_all;
 using linux_cmd::trim;
 using linux_cmd::whole_lines;
@@ -56,39 +60,6 @@ bool ecs_algorithm(std::string_view a) {
     return a == "md5" || a == "sha1" || a == "sha256" || a == "sha384" || a == "sha512";
 }
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
-    return out;
-}
-
-std::string_view basename(std::string_view p) {
-    const size_t s = p.find_last_of('/');
-    return s == std::string_view::npos ? p : p.substr(s + 1);
-}
-
-// Words of a file name: lower case, split on everything that is not a letter or digit.
-std::vector<std::string> name_words(std::string_view path) {
-    std::vector<std::string> out;
-    std::string cur;
-    for (char c : lower(path)) {
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-            cur.push_back(c);
-        } else if (!cur.empty()) {
-            out.push_back(std::move(cur));
-            cur.clear();
-        }
-    }
-    if (!cur.empty()) {
-        out.push_back(std::move(cur));
-    }
-    return out;
-}
-
 bool name_hint(std::string_view path) {
     static constexpr std::string_view kWords[] = {
         "md5sum",     "sha1sum",   "sha224sum",     "sha256sum",   "sha384sum", "sha512sum",
@@ -108,7 +79,7 @@ bool name_hint(std::string_view path) {
 }
 
 bool name_says_blake2(std::string_view path) {
-    for (const std::string& w : name_words(basename(path))) {
+    for (const std::string& w : name_words(path_basename(path))) {
         if (w == "b2sum" || w == "blake2" || w == "blake2b" || w == "b2") {
             return true;
         }
@@ -200,7 +171,7 @@ bool parse_error_line(std::string_view l, Line& out) {
         return false;
     }
     std::string_view tool = l.substr(0, colon);
-    tool = basename(tool);  // "/usr/bin/md5sum: ..."
+    tool = path_basename(tool);  // "/usr/bin/md5sum: ..."
     if (!is_tool(tool)) {
         return false;
     }
@@ -338,7 +309,7 @@ public:
             r.position = pos;
             std::string_view alg;
             if (c.kind == Line::kTag) {
-                const std::string t = lower(c.tag);
+                const std::string t = ascii_lower(c.tag);
                 alg = t == "md5"                ? "md5"
                       : t == "sha1"             ? "sha1"
                       : t == "sha224"           ? "sha224"
@@ -351,7 +322,7 @@ public:
                 alg = algorithm_of(c.hash.size(), blake2);
             }
             const std::string path = c.escaped ? unescape(c.name) : std::string(c.name);
-            const std::string hash = lower(c.hash);
+            const std::string hash = ascii_lower(c.hash);
             if (c.kind == Line::kError || (c.kind == Line::kCheck && c.status != "OK")) {
                 JsonWriter ev(r.event_fields);
                 ev.resume_object(false);

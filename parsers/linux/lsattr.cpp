@@ -19,11 +19,14 @@
 
 #include "daemon/common/json_writer.hpp"
 #include "parsers/linux/common.hpp"
+#include "parsers/linux/file_meta.hpp"
 
 namespace evidenced::parsers {
 
 namespace {
 
+using linux_cmd::basename_contains;
+using linux_cmd::begin_failure_record;
 using linux_cmd::is_prompt_line;
 using linux_cmd::read_all;
 using linux_cmd::strip_escapes;
@@ -74,16 +77,8 @@ std::string_view attr_name(char c) {
 }
 
 bool name_hint(std::string_view path) {
-    std::string p(path);
-    for (char& c : p) {
-        c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    }
-    const size_t slash = p.find_last_of('/');
-    const std::string_view base =
-        std::string_view(p).substr(slash == std::string::npos ? 0 : slash + 1);
-    return base.find("lsattr") != std::string_view::npos ||
-           base.find("immutable") != std::string_view::npos ||
-           base.find("chattr") != std::string_view::npos;
+    return basename_contains(path, "lsattr") || basename_contains(path, "immutable") ||
+           basename_contains(path, "chattr");
 }
 
 // `----i---------e------- /path`: the attribute column and the name after one space.
@@ -303,13 +298,7 @@ public:
 private:
     static void error(std::string_view t, uint64_t pos, RecordSink& sink) {
         Record r;
-        r.dataset = "linux.lsattr";
-        r.position = pos;
-        {
-            JsonWriter ev(r.event_fields);
-            ev.resume_object(false);
-            ev.str("outcome", "failure");
-        }
+        begin_failure_record(r, "linux.lsattr", pos);
         JsonWriter w(r.body);
         w.resume_object(false);
         // "... While reading flags on /x", "... while trying to stat /x"

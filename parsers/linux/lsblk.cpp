@@ -26,11 +26,14 @@
 
 #include "daemon/common/json_writer.hpp"
 #include "parsers/linux/common.hpp"
+#include "parsers/linux/file_meta.hpp"
 
 namespace evidenced::parsers {
 
 namespace {
 
+using linux_cmd::ascii_lower;
+using linux_cmd::basename_contains;
 using linux_cmd::LineNumbers;
 using linux_cmd::output_lines;
 using linux_cmd::read_all;
@@ -39,29 +42,10 @@ using linux_cmd::to_int;
 using linux_cmd::trim;
 using linux_cmd::whole_lines;
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
-    return out;
-}
-
-std::string_view base_name(std::string_view p) {
-    const size_t s = p.find_last_of('/');
-    return s == std::string_view::npos ? p : p.substr(s + 1);
-}
-
-bool hint_word(std::string_view path, std::string_view word) {
-    return lower(base_name(path)).find(word) != std::string::npos;
-}
-
 // "MAJ:MIN" -> "maj_min", "FSUSE%" -> "fsuse_percent", "MIN-IO" -> "min_io".
 std::string field_name(std::string_view header) {
     std::string out;
-    for (char c : lower(header)) {
+    for (char c : ascii_lower(header)) {
         if (c == ':' || c == '-') {
             out.push_back('_');
         } else if (c == '%') {
@@ -445,7 +429,7 @@ public:
     }
 
     int detect(const FileProbe& probe) const override {
-        const bool hint = hint_word(probe.path, "lsblk");
+        const bool hint = basename_contains(probe.path, "lsblk");
         if (json_head(probe.head, "blockdevices")) {
             return hint ? 95 : 90;
         }
@@ -654,7 +638,7 @@ public:
         if (good == 0 || bad > 0) {
             return 0;
         }
-        return hint_word(probe.path, "blkid") ? 90 : 80;
+        return basename_contains(probe.path, "blkid") ? 90 : 80;
     }
 
     void parse(Input& in, const ParseContext& /*ctx*/, RecordSink& sink) const override {
@@ -681,7 +665,7 @@ public:
             w.begin_object("linux").begin_object("blkid").str("device", dev);
             std::vector<std::string> seen;
             for (const auto& [k, v] : kv) {
-                const std::string f = lower(k);
+                const std::string f = ascii_lower(k);
                 if (f == "device" || std::find(seen.begin(), seen.end(), f) != seen.end()) {
                     continue;  // one key per name, even in a damaged line
                 }

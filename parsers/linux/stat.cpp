@@ -27,6 +27,7 @@
 
 #include "daemon/common/json_writer.hpp"
 #include "parsers/linux/common.hpp"
+#include "parsers/linux/file_meta.hpp"
 
 namespace evidenced::parsers {
 
@@ -42,39 +43,7 @@ bool all_digits(std::string_view s) {
 }
 
 bool name_hint(std::string_view path) {
-    const size_t slash = path.find_last_of('/');
-    std::string base(slash == std::string_view::npos ? path : path.substr(slash + 1));
-    for (char& c : base) {
-        c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    }
-    std::string cur;
-    for (size_t i = 0; i <= base.size(); ++i) {
-        const char c = i < base.size() ? base[i] : ' ';
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-            cur.push_back(c);
-        } else {
-            if (cur == "stat") {
-                return true;
-            }
-            cur.clear();
-        }
-    }
-    return false;
-}
-
-bool is_mode(std::string_view t) {
-    if (t.size() < 10 || t.size() > 11) {
-        return false;
-    }
-    if (std::string_view("-dlcbpsDn?").find(t[0]) == std::string_view::npos) {
-        return false;
-    }
-    for (size_t k = 1; k < 10; ++k) {
-        if (std::string_view("-rwxsStT?").find(t[k]) == std::string_view::npos) {
-            return false;
-        }
-    }
-    return true;
+    return basename_has_word(path, "stat");
 }
 
 // The contents of the parenthesised groups of a line, in order (at most 4).
@@ -114,7 +83,8 @@ bool parse_mode_line(std::string_view l, ModeLine& m) {
     }
     m.access = trim(p[0].substr(0, s0));
     m.flags = trim(p[0].substr(s0 + 1));
-    if (m.access.size() < 3 || m.access.size() > 4 || !all_digits(m.access) || !is_mode(m.flags)) {
+    if (m.access.size() < 3 || m.access.size() > 4 || !all_digits(m.access) ||
+        !has_mode_letters(m.flags)) {
         return false;
     }
     auto id_name = [](std::string_view s, std::string_view& id, std::string_view& name) {
@@ -218,58 +188,27 @@ bool parse_device_line(std::string_view l, DeviceLine& d) {
     return true;
 }
 
-struct StatTime {
-    int64_t epoch = 0;
-    int millis = 0;
-    int offset = 0;
-};
-
 // "2019-11-14 08:18:03.509681766 +0000" somewhere in the line.
 std::optional<StatTime> find_stat_time(std::string_view l, std::string_view* raw) {
     for (size_t i = 0; i + 19 <= l.size(); ++i) {
         if (!is_digit(l[i]) || (i > 0 && l[i - 1] != ' ' && l[i - 1] != '\t')) {
             continue;
         }
-        std::string_view s = l.substr(i);
+        const std::string_view s = l.substr(i);
         if (s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':') {
             continue;
         }
-        const auto y = to_int(s.substr(0, 4));
-        const auto mo = to_int(s.substr(5, 2));
-        const auto d = to_int(s.substr(8, 2));
-        const auto h = to_int(s.substr(11, 2));
-        const auto mi = to_int(s.substr(14, 2));
-        const auto se = to_int(s.substr(17, 2));
-        if (!y || !mo || !d || !h || !mi || !se || *mo < 1 || *mo > 12 || *d < 1 || *d > 31 ||
-            *h > 23 || *mi > 59 || *se > 60) {
+        size_t k = 0;
+        auto t = parse_stat_clock(s, &k);
+        if (!t) {
             return std::nullopt;
         }
-        StatTime t;
-        size_t k = 19;
-        if (k < s.size() && s[k] == '.') {
-            ++k;
-            int digits = 0;
-            while (k < s.size() && is_digit(s[k])) {
-                if (digits < 3) {
-                    t.millis = t.millis * 10 + (s[k] - '0');
-                }
-                ++digits;
-                ++k;
-            }
-            for (; digits < 3; ++digits) {
-                t.millis *= 10;
+        if (k + 6 <= s.size() && s[k] == ' ') {
+            if (const auto offset = parse_hhmm_zone(s.substr(k + 1, 5))) {
+                apply_offset(*t, *offset);
+                k += 6;
             }
         }
-        if (k + 6 <= s.size() && s[k] == ' ' && (s[k + 1] == '+' || s[k + 1] == '-') &&
-            all_digits(s.substr(k + 2, 4))) {
-            const int v = static_cast<int>(*to_int(s.substr(k + 2, 2)) * 3600 +
-                                           *to_int(s.substr(k + 4, 2)) * 60);
-            t.offset = s[k + 1] == '-' ? -v : v;
-            k += 6;
-        }
-        t.epoch =
-            days_from_civil(*y, static_cast<unsigned>(*mo), static_cast<unsigned>(*d)) * 86400 +
-            *h * 3600 + *mi * 60 + *se - t.offset;
         if (raw != nullptr) {
             *raw = s.substr(0, k);
         }
@@ -289,18 +228,6 @@ bool is_time_line(std::string_view l) {
 bool is_error_line(std::string_view t) {
     return t.starts_with("stat: ") || t.starts_with("/usr/bin/stat: ") ||
            t.starts_with("/bin/stat: ");
-}
-
-const char* file_type(char t) {
-    switch (t) {
-        case 'd': return "dir";
-        case 'l': return "symlink";
-        case 'c': return "char_device";
-        case 'b': return "block_device";
-        case 'p': return "fifo";
-        case 's': return "socket";
-        default: return "file";
-    }
 }
 
 // `‘/etc/passwd’`, `'/x'`, "`/x'" -> the name inside.
@@ -438,13 +365,7 @@ public:
 private:
     static void error(std::string_view t, uint64_t pos, RecordSink& sink) {
         Record r;
-        r.dataset = "linux.stat";
-        r.position = pos;
-        {
-            JsonWriter ev(r.event_fields);
-            ev.resume_object(false);
-            ev.str("outcome", "failure");
-        }
+        begin_failure_record(r, "linux.stat", pos);
         JsonWriter w(r.body);
         w.resume_object(false);
         // "stat: cannot statx '/x': No such file or directory"
