@@ -35,6 +35,7 @@
 
 #include "daemon/common/json_writer.hpp"
 #include "parsers/linux/common.hpp"
+#include "parsers/linux/file_meta.hpp"
 
 namespace evidenced::parsers {
 
@@ -298,15 +299,11 @@ bool journal_marker(std::string_view t) {
 }
 
 bool name_says_dmesg(const FileProbe& probe) {
-    const std::string cl =
-        " " + linux_cmd::command_line_hint(probe.path, probe.head.substr(0, 4096)) + " ";
-    return cl.find(" dmesg ") != std::string::npos || cl.find(" kmsg ") != std::string::npos;
+    return linux_cmd::command_line_says(probe, {"dmesg", "kmsg"});
 }
 
 bool name_says_journal(const FileProbe& probe) {
-    const std::string cl =
-        " " + linux_cmd::command_line_hint(probe.path, probe.head.substr(0, 4096)) + " ";
-    return cl.find(" journalctl ") != std::string::npos;
+    return linux_cmd::command_line_says(probe, {"journalctl"});
 }
 
 bool first_journal_line(const std::vector<std::string_view>& lines) {

@@ -25,6 +25,7 @@
 
 #include "daemon/common/json_writer.hpp"
 #include "parsers/linux/common.hpp"
+#include "parsers/linux/file_meta.hpp"
 
 namespace evidenced::parsers {
 
@@ -117,13 +118,9 @@ std::string_view notable_reason(std::string_view name, std::string_view value) {
 }
 
 bool name_says_env(const FileProbe& probe) {
-    const std::string cl =
-        " " + linux_cmd::command_line_hint(probe.path, probe.head.substr(0, 4096)) + " ";
-    for (std::string_view w :
-         {" env ", " printenv ", " environ ", " environment ", " environ.txt "}) {
-        if (cl.find(w) != std::string::npos) {
-            return true;
-        }
+    if (linux_cmd::command_line_says(
+            probe, {"env", "printenv", "environ", "environment", "environ.txt"})) {
+        return true;
     }
     // UAC's per-process copies: process/proc/<pid>/environ.txt.
     return probe.path.find("/environ") != std::string_view::npos;

@@ -60,6 +60,19 @@ bool basename_contains(std::string_view path, std::string_view part) {
     return ascii_lower(path_basename(path)).find(part) != std::string::npos;
 }
 
+bool command_line_says(const FileProbe& probe, std::initializer_list<std::string_view> words) {
+    const std::string cl = " " + command_line_hint(probe.path, probe.head.substr(0, 4096)) + " ";
+    for (std::string_view w : words) {
+        std::string needle = " ";
+        needle += w;
+        needle += ' ';
+        if (cl.find(needle) != std::string::npos) {
+            return true;
+        }
+    }
+    return false;
+}
+
 std::optional<StatTime> parse_stat_clock(std::string_view s, size_t* end) {
     if (s.size() < 19 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' ||
         s[16] != ':') {

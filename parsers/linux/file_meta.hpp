@@ -1,9 +1,11 @@
 // File metadata and file-name helpers shared by the Linux parsers that read what file tools
 // print (find, stat, lsattr, hashsum, lsblk/blkid): stat-style times, ls mode strings, file
-// types, and the word/part tests their file-name hints are built from.
+// types, and the word/part tests their file-name hints are built from (also the command-line
+// word test the other extended parsers' hints use).
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +28,9 @@ std::vector<std::string> name_words(std::string_view text);
 bool basename_has_word(std::string_view path, std::string_view word);
 // Whether the lower-cased basename of `path` contains `part` anywhere ("my-lsblk2.txt").
 bool basename_contains(std::string_view path, std::string_view part);
+// Whether command_line_hint() of the probe (its name, or a prompt/banner in its first 4 KiB)
+// holds one of `words` as a whole space-separated word ("nft", "environ.txt").
+bool command_line_says(const FileProbe& probe, std::initializer_list<std::string_view> words);
 
 // ---- stat-style times -----------------------------------------------------------------------
 

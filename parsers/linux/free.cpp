@@ -21,6 +21,7 @@
 
 #include "daemon/common/json_writer.hpp"
 #include "parsers/linux/common.hpp"
+#include "parsers/linux/file_meta.hpp"
 
 namespace evidenced::parsers {
 
@@ -368,9 +369,7 @@ Probe sniff(const std::vector<std::string_view>& lines) {
 }
 
 bool name_says_free(const FileProbe& probe) {
-    const std::string cl =
-        " " + linux_cmd::command_line_hint(probe.path, probe.head.substr(0, 4096)) + " ";
-    return cl.find(" free ") != std::string::npos || cl.find(" memory ") != std::string::npos;
+    return linux_cmd::command_line_says(probe, {"free", "memory"});
 }
 
 class FreeParser final : public Parser {

@@ -20,6 +20,7 @@
 
 #include "daemon/common/json_writer.hpp"
 #include "parsers/linux/common.hpp"
+#include "parsers/linux/file_meta.hpp"
 
 namespace evidenced::parsers {
 
@@ -249,9 +250,7 @@ void write_chain(JsonWriter& jw, std::string_view family, std::string_view table
 }
 
 bool name_says_nft(const FileProbe& probe) {
-    const std::string cl =
-        " " + linux_cmd::command_line_hint(probe.path, probe.head.substr(0, 4096)) + " ";
-    return cl.find(" nft ") != std::string::npos || cl.find(" nftables ") != std::string::npos;
+    return linux_cmd::command_line_says(probe, {"nft", "nftables"});
 }
 
 class NftParser final : public Parser {

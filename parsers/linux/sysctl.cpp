@@ -18,6 +18,7 @@
 
 #include "daemon/common/json_writer.hpp"
 #include "parsers/linux/common.hpp"
+#include "parsers/linux/file_meta.hpp"
 
 namespace evidenced::parsers {
 
@@ -139,9 +140,7 @@ bool name_says_sysctl(const FileProbe& probe) {
     if (is_conf_name(probe.path)) {
         return true;
     }
-    const std::string cl =
-        " " + linux_cmd::command_line_hint(probe.path, probe.head.substr(0, 4096)) + " ";
-    return cl.find(" sysctl ") != std::string::npos;
+    return linux_cmd::command_line_says(probe, {"sysctl"});
 }
 
 class SysctlParser final : public Parser {

@@ -18,6 +18,7 @@
 
 #include "daemon/common/json_writer.hpp"
 #include "parsers/linux/common.hpp"
+#include "parsers/linux/file_meta.hpp"
 
 namespace evidenced::parsers {
 
@@ -266,9 +267,7 @@ void write_status(JsonWriter& jw, const Status& s) {
 }
 
 bool name_says_ufw(const FileProbe& probe) {
-    const std::string cl =
-        " " + linux_cmd::command_line_hint(probe.path, probe.head.substr(0, 4096)) + " ";
-    return cl.find(" ufw ") != std::string::npos;
+    return linux_cmd::command_line_says(probe, {"ufw"});
 }
 
 class UfwParser final : public Parser {

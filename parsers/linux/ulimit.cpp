@@ -16,6 +16,7 @@
 
 #include "daemon/common/json_writer.hpp"
 #include "parsers/linux/common.hpp"
+#include "parsers/linux/file_meta.hpp"
 
 namespace evidenced::parsers {
 
@@ -136,9 +137,7 @@ std::string_view dash_option(std::string_view resource) {
 }
 
 bool name_says_ulimit(const FileProbe& probe) {
-    const std::string cl =
-        " " + linux_cmd::command_line_hint(probe.path, probe.head.substr(0, 4096)) + " ";
-    return cl.find(" ulimit ") != std::string::npos || cl.find(" limits ") != std::string::npos;
+    return linux_cmd::command_line_says(probe, {"ulimit", "limits"});
 }
 
 enum class Form { kNone, kBash, kDash };
