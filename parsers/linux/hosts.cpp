@@ -13,29 +13,15 @@
 #include <string_view>
 #include <vector>
 
-#include <arpa/inet.h>
-
 #include "daemon/common/json_writer.hpp"
 #include "parsers/linux/common.hpp"
+#include "parsers/linux/net_addr.hpp"
 
 namespace evidenced::parsers {
 
 namespace {
 
 using namespace linux_cmd;
-
-bool valid_ip(std::string_view a) {
-    const size_t pct = a.find('%');
-    if (pct != std::string_view::npos) {
-        a = a.substr(0, pct);  // fe80::1%eth0
-    }
-    if (a.empty() || a.size() >= INET6_ADDRSTRLEN) {
-        return false;
-    }
-    const std::string s(a);
-    unsigned char buf[16];
-    return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
-}
 
 struct Entry {
     std::string_view ip;
@@ -62,7 +48,7 @@ Kind parse_line(std::string_view line, Entry& e) {
     for (std::string_view n = cur.next(); !n.empty(); n = cur.next()) {
         e.names.push_back(n);
     }
-    if (!valid_ip(e.ip) || e.names.empty()) {
+    if (!is_ip_address(e.ip, true) || e.names.empty()) {
         return Kind::kBad;
     }
     // known_hosts lines with a bare address: "10.0.0.5 ssh-ed25519 AAAA...".

@@ -13,29 +13,15 @@
 #include <string_view>
 #include <vector>
 
-#include <arpa/inet.h>
-
 #include "daemon/common/json_writer.hpp"
 #include "parsers/linux/common.hpp"
+#include "parsers/linux/net_addr.hpp"
 
 namespace evidenced::parsers {
 
 namespace {
 
 using namespace linux_cmd;
-
-bool valid_ip(std::string_view a) {
-    const size_t pct = a.find('%');
-    if (pct != std::string_view::npos) {
-        a = a.substr(0, pct);
-    }
-    if (a.empty() || a.size() >= INET6_ADDRSTRLEN) {
-        return false;
-    }
-    const std::string s(a);
-    unsigned char buf[16];
-    return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
-}
 
 enum class Kind { kSkip, kNameserver, kSearch, kDomain, kOptions, kSortlist, kOther };
 
@@ -108,7 +94,7 @@ public:
                 case Kind::kNameserver:
                     ++directives;
                     ++core;
-                    ns_ip += valid_ip(split_ws(d.value, 2)[0]) ? 1 : 0;
+                    ns_ip += is_ip_address(split_ws(d.value, 2)[0], true) ? 1 : 0;
                     break;
                 case Kind::kSearch:
                 case Kind::kDomain:
@@ -183,12 +169,12 @@ public:
         w.resume_object(false);
         bool any_ip = false;
         for (std::string_view ns : nameservers) {
-            any_ip = any_ip || valid_ip(ns);
+            any_ip = any_ip || is_ip_address(ns, true);
         }
         if (any_ip) {
             w.begin_object("related").begin_array("ip");
             for (std::string_view ns : nameservers) {
-                if (valid_ip(ns)) {
+                if (is_ip_address(ns, true)) {
                     w.value_str(ns);
                 }
             }

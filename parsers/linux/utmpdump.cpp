@@ -31,11 +31,10 @@
 #include <string_view>
 #include <vector>
 
-#include <arpa/inet.h>
-
 #include "daemon/common/json_writer.hpp"
 #include "daemon/common/utf8.hpp"
 #include "parsers/linux/common.hpp"
+#include "parsers/linux/net_addr.hpp"
 
 namespace evidenced::parsers {
 
@@ -497,24 +496,6 @@ When parse_time(const Entry& e, const TimeAnchor& anchor) {
     return parse_ctime(t, anchor);
 }
 
-bool valid_ip(std::string_view a, bool& zero) {
-    zero = false;
-    if (a.empty() || a.size() >= INET6_ADDRSTRLEN) {
-        return false;
-    }
-    const std::string s(a);
-    unsigned char buf[16] = {};
-    if (inet_pton(AF_INET, s.c_str(), buf) == 1) {
-        zero = std::all_of(buf, buf + 4, [](unsigned char b) { return b == 0; });
-        return true;
-    }
-    if (inet_pton(AF_INET6, s.c_str(), buf) == 1) {
-        zero = std::all_of(buf, buf + 16, [](unsigned char b) { return b == 0; });
-        return true;
-    }
-    return false;
-}
-
 bool valid_utf8(std::string_view s) {
     for (size_t i = 0; i < s.size();) {
         const size_t n = utf8_sequence_length(s, i);
@@ -607,7 +588,7 @@ private:
         const bool real_user =
             !e.user.empty() && (type == 7 || type == 8 || btmp || (type == 6 && e.user != "LOGIN"));
         bool addr_zero = false;
-        const bool addr_ok = e.has_addr && valid_ip(e.addr, addr_zero);
+        const bool addr_ok = e.has_addr && is_ip_address(e.addr, false, &addr_zero);
         const bool utf8 = valid_utf8(raw);
 
         r.clear();
@@ -658,7 +639,7 @@ private:
         const bool want_address = (session || btmp) && !e.host.empty() && !e.ambiguous;
         bool host_zero = false;
         // glibc's dump has no address column: an address in host is the address.
-        const bool host_ip = !e.has_addr && valid_ip(e.host, host_zero) && !host_zero;
+        const bool host_ip = !e.has_addr && is_ip_address(e.host, false, &host_zero) && !host_zero;
         const bool want_ip = (session || btmp) && ((addr_ok && !addr_zero) || host_ip);
         if (want_address || want_ip) {
             w.begin_object("source");
