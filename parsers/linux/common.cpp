@@ -1605,6 +1605,16 @@ int64_t wall_to_utc(const TimeAnchor& a, int year, int month, int day, int hh, i
 
 // ---- collection facts -------------------------------------------------------------------
 
+bool CollectionFactsParser::wants_facts(const FileProbe& probe) const {
+    return wants_collection_facts(probe);
+}
+
+void CollectionFactsParser::gather_facts(const FileProbe& probe,
+                                         Input& in,
+                                         UploadFacts& facts) const {
+    gather_collection_facts(probe, read_all(in, 1u << 20), facts);
+}
+
 bool wants_collection_facts(const FileProbe& probe) {
     const std::string_view h = command_hint(probe.path);
     return h == "date" || h == "uptime" || h == "hostname" || h == "uname";

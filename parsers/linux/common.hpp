@@ -81,6 +81,14 @@ void gather_collection_facts(const FileProbe& probe, std::string_view text, Uplo
 // uptime, hostname, uname).
 bool wants_collection_facts(const FileProbe& probe);
 
+// Base of the parsers whose files also tell the collection facts (date, uptime, hostname,
+// uname): their facts step is gather_collection_facts().
+class CollectionFactsParser : public Parser {
+public:
+    bool wants_facts(const FileProbe& probe) const override;
+    void gather_facts(const FileProbe& probe, Input& in, UploadFacts& facts) const override;
+};
+
 // ---- time helpers -------------------------------------------------------------------------
 
 // 1..12 for English month abbreviations/names ("Nov", "november"), case-insensitive; also

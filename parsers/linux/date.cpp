@@ -273,7 +273,7 @@ std::string two(int v) {
     return s.size() < 2 ? "0" + s : s;
 }
 
-class DateParser final : public Parser {
+class DateParser final : public linux_cmd::CollectionFactsParser {
 public:
     std::string_view name() const override {
         return "linux.date";
@@ -302,14 +302,6 @@ public:
         // A lone `date` line whose weekday (in any language we know) matches its date is
         // distinctive enough.
         return nonempty == 1 && weekday_matches(d) && !d.zone.empty() ? 65 : 0;
-    }
-
-    bool wants_facts(const FileProbe& probe) const override {
-        return linux_cmd::wants_collection_facts(probe);
-    }
-    void gather_facts(const FileProbe& probe, Input& in, UploadFacts& facts) const override {
-        const std::string text = read_all(in, 1u << 20);
-        linux_cmd::gather_collection_facts(probe, text, facts);
     }
 
     void parse(Input& in, const ParseContext& /*ctx*/, RecordSink& sink) const override {

@@ -103,7 +103,7 @@ bool parse_text(std::string_view text, Parsed& p) {
     return !p.hostname.empty();
 }
 
-class HostnameParser final : public Parser {
+class HostnameParser final : public linux_cmd::CollectionFactsParser {
 public:
     std::string_view name() const override {
         return "linux.hostname";
@@ -128,14 +128,6 @@ public:
         parse_text(whole_lines(probe), p);
         // The short name: "web01.example.com" → "web01" would lose information; keep it whole.
         return std::string(p.hostname);
-    }
-
-    bool wants_facts(const FileProbe& probe) const override {
-        return linux_cmd::wants_collection_facts(probe);
-    }
-    void gather_facts(const FileProbe& probe, Input& in, UploadFacts& facts) const override {
-        const std::string text = read_all(in, 1u << 20);
-        linux_cmd::gather_collection_facts(probe, text, facts);
     }
 
     void parse(Input& in, const ParseContext& /*ctx*/, RecordSink& sink) const override {

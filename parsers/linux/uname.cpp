@@ -92,7 +92,7 @@ std::string_view first_line(std::string_view text) {
     return {};
 }
 
-class UnameParser final : public Parser {
+class UnameParser final : public linux_cmd::CollectionFactsParser {
 public:
     std::string_view name() const override {
         return "linux.uname";
@@ -124,14 +124,6 @@ public:
         // uname -r / bare uname: short single line, only with the name hint.
         const auto w = split_ws(trim(line));
         return hinted && w.size() <= 5 && trim(line).size() < 200 ? 80 : 0;
-    }
-
-    bool wants_facts(const FileProbe& probe) const override {
-        return linux_cmd::wants_collection_facts(probe);
-    }
-    void gather_facts(const FileProbe& probe, Input& in, UploadFacts& facts) const override {
-        const std::string text = read_all(in, 1u << 20);
-        linux_cmd::gather_collection_facts(probe, text, facts);
     }
 
     void parse(Input& in, const ParseContext& /*ctx*/, RecordSink& sink) const override {

@@ -206,7 +206,7 @@ bool find_up(std::string_view text, Up& u, std::string_view* at) {
     return false;
 }
 
-class UptimeParser final : public Parser {
+class UptimeParser final : public linux_cmd::CollectionFactsParser {
 public:
     std::string_view name() const override {
         return "linux.uptime";
@@ -236,14 +236,6 @@ public:
             return 85;
         }
         return !u.time.empty() && u.load[2].has_value() ? 65 : 0;
-    }
-
-    bool wants_facts(const FileProbe& probe) const override {
-        return linux_cmd::wants_collection_facts(probe);
-    }
-    void gather_facts(const FileProbe& probe, Input& in, UploadFacts& facts) const override {
-        const std::string text = read_all(in, 1u << 20);
-        linux_cmd::gather_collection_facts(probe, text, facts);
     }
 
     void parse(Input& in, const ParseContext& /*ctx*/, RecordSink& sink) const override {
