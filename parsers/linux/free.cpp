@@ -36,16 +36,6 @@ using linux_cmd::to_int;
 using linux_cmd::trim;
 using linux_cmd::whole_lines;
 
-std::string lower_ascii(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
-    return out;
-}
-
 // Header word → jc key; "" when unknown.
 std::string_view header_key(std::string_view word) {
     static const std::pair<std::string_view, std::string_view> kMap[] = {
@@ -87,7 +77,7 @@ std::string_view header_key(std::string_view word) {
         {"버퍼/캐시", "buff_cache"},
         {"가용", "available"},
     };
-    const std::string l = lower_ascii(word);
+    const std::string l = linux_cmd::ascii_lower(word);
     for (const auto& [from, to] : kMap) {
         if (l == from) {
             return to;

@@ -21,6 +21,7 @@
 
 #include "daemon/common/json_writer.hpp"
 #include "parsers/linux/common.hpp"
+#include "parsers/linux/file_meta.hpp"
 
 namespace evidenced::parsers {
 
@@ -186,21 +187,11 @@ int content_score(const FileProbe& probe) {
     return 0;
 }
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
-    return out;
-}
-
 // ECS host.os.family from ID and ID_LIKE ("debian", "redhat", "suse", ...).
 std::string_view os_family(std::string_view id, std::string_view id_like) {
     std::vector<std::string> words;
     for (std::string_view src : {id_like, id}) {
-        const std::string low = lower(src);
+        const std::string low = ascii_lower(src);
         for (std::string_view w : split_ws(low)) {
             words.emplace_back(w);
         }
@@ -333,7 +324,7 @@ public:
         if (full.empty() && !other.empty()) {
             full = other.front();
         }
-        std::string platform = lower(first_of({"ID", "DISTRIB_ID", "Distributor ID"}));
+        std::string platform = ascii_lower(first_of({"ID", "DISTRIB_ID", "Distributor ID"}));
         const std::string_view family = os_family(platform, get("ID_LIKE"));
         const std::string_view kernel = get("KERNELVERSION");
         JsonWriter h(r.host_fields);

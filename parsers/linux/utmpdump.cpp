@@ -34,6 +34,7 @@
 #include "daemon/common/json_writer.hpp"
 #include "daemon/common/utf8.hpp"
 #include "parsers/linux/common.hpp"
+#include "parsers/linux/file_meta.hpp"
 #include "parsers/linux/net_addr.hpp"
 
 namespace evidenced::parsers {
@@ -199,21 +200,9 @@ bool utmpdump_banner(std::string_view t, std::string_view* file) {
     return true;
 }
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
-    return out;
-}
-
 bool name_hint(std::string_view path) {
-    const size_t slash = path.find_last_of('/');
-    const std::string base = lower(slash == std::string_view::npos ? path : path.substr(slash + 1));
-    return base.find("utmp") != std::string::npos || base.find("wtmp") != std::string::npos ||
-           base.find("btmp") != std::string::npos;
+    return basename_contains(path, "utmp") || basename_contains(path, "wtmp") ||
+           basename_contains(path, "btmp");
 }
 
 // Reads the entry at lines[i]; a line a terminal wrapped (an entry copied from a narrow
