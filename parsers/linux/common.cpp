@@ -1605,6 +1605,28 @@ int64_t wall_to_utc(const TimeAnchor& a, int year, int month, int day, int hh, i
 
 // ---- collection facts -------------------------------------------------------------------
 
+std::string_view collapse_spaces(std::string_view s, std::string& buf) {
+    buf.clear();
+    bool sp = false;
+    for (char c : s) {
+        if (c == ' ' || c == '\t') {
+            sp = true;
+            continue;
+        }
+        if (sp && !buf.empty()) {
+            buf.push_back(' ');
+        }
+        sp = false;
+        buf.push_back(c);
+    }
+    return buf;
+}
+
+bool is_digits(std::string_view s) {
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 bool CollectionFactsParser::wants_facts(const FileProbe& probe) const {
     return wants_collection_facts(probe);
 }

@@ -5,6 +5,7 @@
 // confirmed by a content signature (strong); content alone may also claim a file.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -181,6 +182,28 @@ struct FieldCursor {
     // The remainder after the separators, verbatim.
     std::string_view remainder();
 };
+
+// The first N whitespace-separated fields of a line, as views (no allocation).
+template <size_t N>
+struct Fields {
+    std::array<std::string_view, N> t{};
+    size_t n = 0;
+};
+template <size_t N>
+void tokenize(std::string_view line, Fields<N>& out) {
+    out.n = 0;
+    FieldCursor cur(line);
+    for (std::string_view tok = cur.next(); !tok.empty() && out.n < N; tok = cur.next()) {
+        out.t[out.n++] = tok;
+    }
+}
+
+// `s` with each run of spaces and tabs turned into one space and none at the ends (jc's form
+// of free-text columns), written into `buf`.
+std::string_view collapse_spaces(std::string_view s, std::string& buf);
+
+// Whether `s` is one or more ASCII digits.
+bool is_digits(std::string_view s);
 
 // Maps views into one text (as output_lines() returns them) to 1-based line numbers.  Calls
 // must come in increasing position order; each call costs the bytes since the last one.

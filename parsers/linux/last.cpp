@@ -90,19 +90,7 @@ struct When {
     size_t tokens = 0;
 };
 
-constexpr size_t kMaxTok = 40;
-struct Tokens {
-    std::array<std::string_view, kMaxTok> t{};
-    size_t n = 0;
-};
-
-void tokenize(std::string_view line, Tokens& out) {
-    out.n = 0;
-    FieldCursor cur(line);
-    for (std::string_view tok = cur.next(); !tok.empty() && out.n < kMaxTok; tok = cur.next()) {
-        out.t[out.n++] = tok;
-    }
-}
+using Tokens = Fields<40>;
 
 bool read_when(const Tokens& tk, size_t i, When& w) {
     w = When{};
@@ -331,24 +319,6 @@ int pick_year(const When& w, int64_t limit_days, bool later) {
 
 int64_t when_wall(const When& w, int year) {
     return local_days(year, w.month, w.day) * 86400 + w.hh * 3600 + w.mm * 60 + w.ss;
-}
-
-// Writes `s` with runs of spaces collapsed (jc's form of login/logout) into `buf`.
-std::string_view collapse(std::string_view s, std::string& buf) {
-    buf.clear();
-    bool sp = false;
-    for (char c : s) {
-        if (c == ' ' || c == '\t') {
-            sp = true;
-            continue;
-        }
-        if (sp && !buf.empty()) {
-            buf.push_back(' ');
-        }
-        sp = false;
-        buf.push_back(c);
-    }
-    return buf;
 }
 
 bool is_footer(std::string_view t, When& begins, Tokens& tk) {
@@ -625,9 +595,9 @@ private:
             } else {
                 w.str("hostname", row.host);
             }
-            w.str("login", collapse(row.login, login_buf));
+            w.str("login", collapse_spaces(row.login, login_buf));
             if (!row.logout.empty()) {
-                w.str("logout", collapse(row.logout, logout_buf));
+                w.str("logout", collapse_spaces(row.logout, logout_buf));
             }
             if (!row.duration.empty()) {
                 // jc's form: "1+02:03" -> "26:03".

@@ -20,19 +20,7 @@ namespace {
 
 using namespace linux_cmd;
 
-constexpr size_t kMaxTok = 24;
-struct Tokens {
-    std::array<std::string_view, kMaxTok> t{};
-    size_t n = 0;
-};
-
-void tokenize(std::string_view line, Tokens& out) {
-    out.n = 0;
-    FieldCursor cur(line);
-    for (std::string_view tok = cur.next(); !tok.empty() && out.n < kMaxTok; tok = cur.next()) {
-        out.t[out.n++] = tok;
-    }
-}
+using Tokens = Fields<24>;
 
 bool is_port(std::string_view t) {
     return t.starts_with("pts/") || t.starts_with("tty") || t.starts_with("ssh") ||

@@ -21,17 +21,12 @@ namespace {
 
 using namespace linux_cmd;
 
-bool digits(std::string_view s) {
-    return !s.empty() &&
-           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 // LOGIN@ forms (procps prints %a and %b in the user's locale): "HH:MM" (today), weekday +
 // hour this week ("Thu22", de "Mi22", ru "Ср22", ja "水22"), day + month + 2-digit year
 // ("21Oct19", "05Mär26", "12ноя26", "1211月26"; ja pads one-digit months: "05 3月26").
 // The weekday-hour split: (weekday, hour) or (-1, -1).
 std::pair<int, int> weekday_hour(std::string_view s) {
-    if (s.size() < 3 || !digits(s.substr(s.size() - 2))) {
+    if (s.size() < 3 || !is_digits(s.substr(s.size() - 2))) {
         return {-1, -1};
     }
     const int wd = weekday_index(s.substr(0, s.size() - 2));
@@ -41,7 +36,7 @@ std::pair<int, int> weekday_hour(std::string_view s) {
 
 // Day, month and year of "21Oct19" / "05 3月26": the month text sits between two digit pairs.
 bool day_month_year(std::string_view s, int& day, int& month, int& yy) {
-    if (s.size() < 7 || !digits(s.substr(0, 2)) || !digits(s.substr(s.size() - 2))) {
+    if (s.size() < 7 || !is_digits(s.substr(0, 2)) || !is_digits(s.substr(s.size() - 2))) {
         return false;
     }
     month = month_number(trim(s.substr(2, s.size() - 4)));
@@ -51,7 +46,7 @@ bool day_month_year(std::string_view s, int& day, int& month, int& yy) {
 }
 
 bool is_login_at(std::string_view s) {
-    if (s.size() == 5 && s[2] == ':' && digits(s.substr(0, 2)) && digits(s.substr(3))) {
+    if (s.size() == 5 && s[2] == ':' && is_digits(s.substr(0, 2)) && is_digits(s.substr(3))) {
         return true;
     }
     if (weekday_hour(s).first >= 0) {
@@ -67,7 +62,7 @@ bool is_login_at(std::string_view s) {
 // ("05" "3月26"); empty when the next field(s) are not a LOGIN@ value.
 std::string_view take_login(FieldCursor& cur) {
     const std::string_view a = cur.next();
-    if (a.size() == 2 && digits(a)) {
+    if (a.size() == 2 && is_digits(a)) {
         FieldCursor peek = cur;
         const std::string_view b = peek.next();
         if (!b.empty()) {

@@ -19,27 +19,10 @@ namespace {
 
 using namespace linux_cmd;
 
-constexpr size_t kMaxTok = 32;
-struct Tokens {
-    std::array<std::string_view, kMaxTok> t{};
-    size_t n = 0;
-};
-
-void tokenize(std::string_view line, Tokens& out) {
-    out.n = 0;
-    FieldCursor cur(line);
-    for (std::string_view tok = cur.next(); !tok.empty() && out.n < kMaxTok; tok = cur.next()) {
-        out.t[out.n++] = tok;
-    }
-}
-
-bool digits(std::string_view s) {
-    return !s.empty() &&
-           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
+using Tokens = Fields<32>;
 
 bool clock_hm(std::string_view s, int& h, int& m) {
-    if (s.size() != 5 || s[2] != ':' || !digits(s.substr(0, 2)) || !digits(s.substr(3))) {
+    if (s.size() != 5 || s[2] != ':' || !is_digits(s.substr(0, 2)) || !is_digits(s.substr(3))) {
         return false;
     }
     h = (s[0] - '0') * 10 + (s[1] - '0');
@@ -59,16 +42,16 @@ struct When {
 bool read_when(const Tokens& tk, size_t i, When& w) {
     w = When{};
     if (i + 1 < tk.n && tk.t[i].size() == 10 && tk.t[i][4] == '-' && tk.t[i][7] == '-' &&
-        digits(tk.t[i].substr(0, 4)) && digits(tk.t[i].substr(5, 2)) &&
-        digits(tk.t[i].substr(8, 2)) && clock_hm(tk.t[i + 1], w.hh, w.mm)) {
+        is_digits(tk.t[i].substr(0, 4)) && is_digits(tk.t[i].substr(5, 2)) &&
+        is_digits(tk.t[i].substr(8, 2)) && clock_hm(tk.t[i + 1], w.hh, w.mm)) {
         w.year = static_cast<int>(*to_int(tk.t[i].substr(0, 4)));
         w.month = static_cast<int>(*to_int(tk.t[i].substr(5, 2)));
         w.day = static_cast<int>(*to_int(tk.t[i].substr(8, 2)));
         w.tokens = 2;
         return w.month >= 1 && w.month <= 12 && w.day >= 1 && w.day <= 31;
     }
-    if (i + 2 < tk.n && month_number(tk.t[i]) != 0 && tk.t[i].size() <= 5 && digits(tk.t[i + 1]) &&
-        tk.t[i + 1].size() <= 2 && clock_hm(tk.t[i + 2], w.hh, w.mm)) {
+    if (i + 2 < tk.n && month_number(tk.t[i]) != 0 && tk.t[i].size() <= 5 &&
+        is_digits(tk.t[i + 1]) && tk.t[i + 1].size() <= 2 && clock_hm(tk.t[i + 2], w.hh, w.mm)) {
         w.month = month_number(tk.t[i]);
         w.day = static_cast<int>(*to_int(tk.t[i + 1]));
         w.tokens = 3;
@@ -131,7 +114,7 @@ bool parse_row(std::string_view line, Tokens& tk, Row& row) {
         (tk.t[s] == "." || tk.t[s] == "old" || tk.t[s] == "?" || clock_hm(tk.t[s], h, m))) {
         row.idle = tk.t[s++];
     }
-    if (s < tk.n && digits(tk.t[s])) {
+    if (s < tk.n && is_digits(tk.t[s])) {
         row.pid = tk.t[s++];
     }
     if (s < tk.n && tk.t[s].starts_with("(")) {
@@ -171,23 +154,6 @@ bool is_header(std::string_view t) {
         }
     }
     return true;
-}
-
-std::string_view collapse(std::string_view s, std::string& buf) {
-    buf.clear();
-    bool sp = false;
-    for (char c : s) {
-        if (c == ' ' || c == '\t') {
-            sp = true;
-            continue;
-        }
-        if (sp && !buf.empty()) {
-            buf.push_back(' ');
-        }
-        sp = false;
-        buf.push_back(c);
-    }
-    return buf;
 }
 
 int content_score(std::string_view head) {
@@ -330,7 +296,7 @@ public:
             if (event.empty() || event == "login") {
                 w.str("tty", row.line);
             }
-            w.str("time", collapse(row.time, time_buf));
+            w.str("time", collapse_spaces(row.time, time_buf));
             if (has_epoch) {
                 w.num("epoch", epoch);
             }
@@ -344,7 +310,7 @@ public:
                 w.str("from", row.from);
             }
             if (!row.comment.empty()) {
-                w.str("comment", collapse(row.comment, comment_buf));
+                w.str("comment", collapse_spaces(row.comment, comment_buf));
             }
             if (!event.empty() && event != "login" && row.line != "system boot" &&
                 !row.line.starts_with("run-level")) {
