@@ -15,6 +15,7 @@
 
 #include "daemon/common/json_writer.hpp"
 #include "parsers/linux/common.hpp"
+#include "parsers/linux/file_meta.hpp"
 #include "parsers/linux/net_addr.hpp"
 
 namespace evidenced::parsers {
@@ -60,13 +61,7 @@ Kind parse_line(std::string_view line, Entry& e) {
 }
 
 bool name_hint(std::string_view path) {
-    const size_t slash = path.find_last_of('/');
-    std::string base(slash == std::string_view::npos ? path : path.substr(slash + 1));
-    for (char& c : base) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
+    std::string base = ascii_lower(path_basename(path));
     for (std::string_view ext : {".txt", ".out", ".log", ".bak", ".orig", "-", "~"}) {
         if (base.size() > ext.size() && base.ends_with(ext)) {
             base.resize(base.size() - ext.size());

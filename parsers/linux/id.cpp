@@ -14,6 +14,7 @@
 
 #include "daemon/common/json_writer.hpp"
 #include "parsers/linux/common.hpp"
+#include "parsers/linux/file_meta.hpp"
 
 namespace evidenced::parsers {
 
@@ -187,22 +188,7 @@ bool id_error_line(std::string_view t) {
 }
 
 bool name_hint(std::string_view path) {
-    const size_t slash = path.find_last_of('/');
-    std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
-    std::string tok;
-    auto is_id = [&] { return tok == "id"; };
-    for (size_t i = 0; i <= base.size(); ++i) {
-        const char c = i < base.size() ? base[i] : ' ';
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || digit(c)) {
-            tok.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
-            continue;
-        }
-        if (is_id()) {
-            return true;
-        }
-        tok.clear();
-    }
-    return false;
+    return basename_has_word(path, "id");
 }
 
 void write_id_name(JsonWriter& w, std::string_view key, const IdName& v) {

@@ -128,14 +128,7 @@ Classified classify(std::string_view t) {
 }
 
 bool name_hint(std::string_view path) {
-    const size_t slash = path.find_last_of('/');
-    std::string base(slash == std::string_view::npos ? path : path.substr(slash + 1));
-    for (char& ch : base) {
-        if (ch >= 'A' && ch <= 'Z') {
-            ch = static_cast<char>(ch - 'A' + 'a');
-        }
-    }
-    return base.find("release") != std::string::npos;
+    return basename_contains(path, "release");
 }
 
 int content_score(const FileProbe& probe) {

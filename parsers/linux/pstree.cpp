@@ -41,6 +41,7 @@
 #include "daemon/common/json_writer.hpp"
 #include "daemon/common/sha256.hpp"
 #include "parsers/linux/common.hpp"
+#include "parsers/linux/file_meta.hpp"
 
 namespace evidenced::parsers {
 
@@ -359,13 +360,7 @@ bool looks_a_mode(const std::vector<std::string_view>& lines) {
 }
 
 bool name_hinted(std::string_view path) {
-    const size_t slash = path.find_last_of('/');
-    std::string base(path.substr(slash == std::string_view::npos ? 0 : slash + 1));
-    for (char& c : base) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
+    const std::string base = linux_cmd::ascii_lower(linux_cmd::path_basename(path));
     const size_t at = base.find("pstree");
     if (at == std::string::npos) {
         return false;

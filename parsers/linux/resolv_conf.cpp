@@ -15,6 +15,7 @@
 
 #include "daemon/common/json_writer.hpp"
 #include "parsers/linux/common.hpp"
+#include "parsers/linux/file_meta.hpp"
 #include "parsers/linux/net_addr.hpp"
 
 namespace evidenced::parsers {
@@ -63,14 +64,7 @@ Directive classify(std::string_view t) {
 }
 
 bool name_hint(std::string_view path) {
-    const size_t slash = path.find_last_of('/');
-    std::string base(slash == std::string_view::npos ? path : path.substr(slash + 1));
-    for (char& c : base) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
-    return base.find("resolv") != std::string::npos;
+    return basename_contains(path, "resolv");
 }
 
 class ResolvConfParser final : public Parser {
