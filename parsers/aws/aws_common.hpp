@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -99,6 +100,25 @@ public:
         key(k);
         append_escaped(v);
         return *this;
+    }
+    // "k":"v" only when v is not empty (ECS fields the source may not have).
+    FastWriter& opt_str(std::string_view k, std::string_view v) {
+        return v.empty() ? *this : str(k, v);
+    }
+    // "k":{...} holding the members whose value is not empty, in order; nothing when all are.
+    FastWriter& opt_object(std::string_view k,
+                           std::initializer_list<std::pair<std::string_view, std::string_view>> m) {
+        bool any = false;
+        for (const auto& [mk, mv] : m) {
+            if (!mv.empty()) {
+                if (!any) {
+                    begin_object(k);
+                    any = true;
+                }
+                str(mk, mv);
+            }
+        }
+        return any ? end_object() : *this;
     }
     FastWriter& raw(std::string_view k, std::string_view v) {
         key(k);

@@ -1301,12 +1301,8 @@ private:
         {
             aws::FastWriter e(r.event_fields, true);
             e.resume_object(false);
-            if (!action.empty()) {
-                e.str("action", action);
-            }
-            if (!provider.empty()) {
-                e.str("provider", provider);
-            }
+            e.opt_str("action", action);
+            e.opt_str("provider", provider);
             e.str("outcome", outcome);
             std::string_view category;
             std::string_view type = R"(["info"])";
@@ -1412,12 +1408,8 @@ private:
         b.resume_object(false);
         b.begin_object("aws").raw("cloudtrail", minified(p, len)).end_object();
         b.begin_object("cloud").str("provider", "aws");
-        if (!account.empty()) {
-            b.begin_object("account").str("id", account).end_object();
-        }
-        if (!region.empty()) {
-            b.str("region", region);
-        }
+        b.opt_object("account", {{"id", account}});
+        b.opt_str("region", region);
         if (!provider.empty()) {
             const size_t dot = provider.find('.');
             b.begin_object("service").str("name", provider.substr(0, dot)).end_object();
@@ -1433,40 +1425,14 @@ private:
         if (!user_name.empty() || !user_id.empty() || !user_email.empty() || !target_name.empty() ||
             !target_id.empty() || !changes_name.empty()) {
             b.begin_object("user");
-            if (!user_name.empty()) {
-                b.str("name", user_name);
-            }
-            if (!user_id.empty()) {
-                b.str("id", user_id);
-            }
-            if (!user_email.empty()) {
-                b.str("email", user_email);
-            }
-            if (!target_name.empty() || !target_id.empty()) {
-                b.begin_object("target");
-                if (!target_name.empty()) {
-                    b.str("name", target_name);
-                }
-                if (!target_id.empty()) {
-                    b.str("id", target_id);
-                }
-                b.end_object();
-            }
-            if (!changes_name.empty()) {
-                b.begin_object("changes").str("name", changes_name).end_object();
-            }
+            b.opt_str("name", user_name);
+            b.opt_str("id", user_id);
+            b.opt_str("email", user_email);
+            b.opt_object("target", {{"name", target_name}, {"id", target_id}});
+            b.opt_object("changes", {{"name", changes_name}});
             b.end_object();
         }
-        if (!group_name.empty() || !group_id.empty()) {
-            b.begin_object("group");
-            if (!group_name.empty()) {
-                b.str("name", group_name);
-            }
-            if (!group_id.empty()) {
-                b.str("id", group_id);
-            }
-            b.end_object();
-        }
+        b.opt_object("group", {{"name", group_name}, {"id", group_id}});
         if (!service_name.empty()) {
             // An AWS service acting on its own (userIdentity.invokedBy), as Elastic maps it.
             b.begin_object("service").str("name", service_name).end_object();
@@ -1485,9 +1451,7 @@ private:
             }
             b.end_object();
         }
-        if (!agent.empty()) {
-            b.begin_object("user_agent").str("original", agent).end_object();
-        }
+        b.opt_object("user_agent", {{"original", agent}});
         object tls;
         // A block of placeholders ({"tlsVersion":"tlsVersion",...}, seen in Grafana events)
         // says nothing; Elastic drops it too.
@@ -1510,12 +1474,8 @@ private:
                 } else if (!version.empty()) {
                     b.str("version", version);  // "1.3": no protocol to split off
                 }
-                if (!cipher.empty()) {
-                    b.str("cipher", cipher);
-                }
-                if (!host.empty()) {
-                    b.begin_object("client").str("server_name", host).end_object();
-                }
+                b.opt_str("cipher", cipher);
+                b.opt_object("client", {{"server_name", host}});
                 b.end_object();
             }
         }

@@ -1140,9 +1140,7 @@ private:
         {
             aws::FastWriter e(r.event_fields);
             e.resume_object(false);
-            if (!action.empty()) {
-                e.str("action", action);
-            }
+            e.opt_str("action", action);
             e.raw("category", R"(["network"])");
             e.raw("type", action == "REJECT" ? R"(["connection","denied"])" : R"(["connection"])");
             if (action == "ACCEPT") {
@@ -1156,9 +1154,7 @@ private:
             if (end_v) {
                 e.str("end", r.timestamp);
             }
-            if (!reason.empty()) {
-                e.str("reason", reason);
-            }
+            e.opt_str("reason", reason);
         }
 
         aws::FastWriter b(r.body);
@@ -1173,16 +1169,7 @@ private:
         }
         const std::string_view sub_type = val(f.sublocation_type);
         const std::string_view sub_id = val(f.sublocation_id);
-        if (!sub_type.empty() || !sub_id.empty()) {
-            b.begin_object("sublocation");
-            if (!sub_type.empty()) {
-                b.str("type", sub_type);
-            }
-            if (!sub_id.empty()) {
-                b.str("id", sub_id);
-            }
-            b.end_object();
-        }
+        b.opt_object("sublocation", {{"type", sub_type}, {"id", sub_id}});
         const std::string_view flags = val(f.tcp_flags);
         if (!flags.empty()) {
             const uint64_t fl = aws::parse_uint(flags).value_or(0);
@@ -1203,18 +1190,10 @@ private:
         const std::string_view region = val(f.region);
         const std::string_view az = val(f.az);
         b.begin_object("cloud").str("provider", "aws");
-        if (!account.empty()) {
-            b.begin_object("account").str("id", account).end_object();
-        }
-        if (!instance.empty()) {
-            b.begin_object("instance").str("id", instance).end_object();
-        }
-        if (!region.empty()) {
-            b.str("region", region);
-        }
-        if (!az.empty()) {
-            b.str("availability_zone", az);
-        }
+        b.opt_object("account", {{"id", account}});
+        b.opt_object("instance", {{"id", instance}});
+        b.opt_str("region", region);
+        b.opt_str("availability_zone", az);
         b.end_object();
 
         const std::string_view src = val(f.srcaddr);
@@ -1280,9 +1259,7 @@ private:
             if (!src.empty()) {
                 b.str("type", src.find(':') != std::string_view::npos ? "ipv6" : "ipv4");
             }
-            if (!direction.empty()) {
-                b.str("direction", direction);
-            }
+            b.opt_str("direction", direction);
             if (cid) {
                 b.str("community_id", *cid);
             }
@@ -1294,32 +1271,12 @@ private:
         const std::string_view ci_id = val(f.ci_id);
         if (!cl_arn.empty() || !cl_name.empty() || !ci_arn.empty() || !ci_id.empty()) {
             b.begin_object("orchestrator");
-            if (!cl_arn.empty() || !cl_name.empty()) {
-                b.begin_object("cluster");
-                if (!cl_arn.empty()) {
-                    b.str("id", cl_arn);
-                }
-                if (!cl_name.empty()) {
-                    b.str("name", cl_name);
-                }
-                b.end_object();
-            }
-            if (!ci_arn.empty() || !ci_id.empty()) {
-                b.begin_object("resource");
-                if (!ci_id.empty()) {
-                    b.str("id", ci_id);
-                }
-                if (!ci_arn.empty()) {
-                    b.str("name", ci_arn);
-                }
-                b.end_object();
-            }
+            b.opt_object("cluster", {{"id", cl_arn}, {"name", cl_name}});
+            b.opt_object("resource", {{"id", ci_id}, {"name", ci_arn}});
             b.end_object();
         }
         const std::string_view service = val(f.service_name);
-        if (!service.empty()) {
-            b.begin_object("service").str("name", service).end_object();
-        }
+        b.opt_object("service", {{"name", service}});
         if (!src.empty() && !dst.empty()) {
             b.begin_object("related")
                 .begin_array("ip")
