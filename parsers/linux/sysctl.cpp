@@ -127,12 +127,7 @@ size_t wrap_width(const std::vector<std::string_view>& lines) {
 }
 
 bool is_conf_name(std::string_view path) {
-    std::string l(path);
-    for (char& c : l) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
+    const std::string l = linux_cmd::ascii_lower(path);
     return l.find("sysctl.conf") != std::string::npos || l.find("sysctl.d/") != std::string::npos;
 }
 

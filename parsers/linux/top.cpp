@@ -35,6 +35,7 @@
 
 #include "daemon/common/json_writer.hpp"
 #include "parsers/linux/common.hpp"
+#include "parsers/linux/file_meta.hpp"
 
 namespace evidenced::parsers {
 
@@ -560,22 +561,8 @@ void parse_mem_line(std::string_view t, bool swap, Summary& s) {
 }
 
 int detect_top(const FileProbe& probe) {
-    const std::string_view base = probe.path.substr(probe.path.find_last_of('/') + 1);
-    std::string lower(base);
-    for (char& c : lower) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
     // "top_-b_-n1.txt", "web01_top.log", "27-top-bn1.out": the word top on its own.
-    bool hinted = false;
-    const auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-    for (size_t at = lower.find("top"); at != std::string::npos; at = lower.find("top", at + 1)) {
-        if ((at == 0 || !alnum(lower[at - 1])) &&
-            (at + 3 >= lower.size() || !alnum(lower[at + 3]))) {
-            hinted = true;
-        }
-    }
+    const bool hinted = linux_cmd::basename_has_word(probe.path, "top");
     for (auto line : output_lines(whole_lines(probe))) {
         const std::string_view t = trim(line);
         if (t.empty()) {
