@@ -629,6 +629,41 @@ private:
         }
     }
 
+    // A member being written to a new file in work/.
+    struct Staging {
+        UniqueFd fd;
+        StagedMember m;
+    };
+
+    Staging open_staged(const std::string& display,
+                        const std::vector<std::string>& dir,
+                        const std::string& name,
+                        int64_t mtime) {
+        Staging st;
+        st.m.work_name = ctx_.new_work_name("m");
+        st.fd = UniqueFd(::openat(ctx_.work_dir, st.m.work_name.c_str(),
+                                  O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600));
+        if (!st.fd) {
+            throw_errno("create staged member in work/");
+        }
+        st.m.path = display;
+        st.m.stored_path = join(dir, name);
+        st.m.mtime = mtime;
+        return st;
+    }
+
+    // A member refused or failed half-way leaves no file behind.
+    void drop_staged(Staging& st) {
+        st.fd.reset();
+        ::unlinkat(ctx_.work_dir, st.m.work_name.c_str(), 0);
+    }
+
+    // Records the member; its bytes start on their way to the disk now.
+    void keep_staged(Staging& st) {
+        start_writeback(st.fd.get());
+        ctx_.res.members.push_back(std::move(st.m));
+    }
+
     // Writes `src` to a new staged file, hashing it; records the member.
     void stage(Source& src,
                const std::string& display,
@@ -638,17 +673,8 @@ private:
                const std::string& early_error,
                bool raw_container = false,
                const std::string& note = {}) {
-        const std::string work = ctx_.new_work_name("m");
-        UniqueFd fd(::openat(ctx_.work_dir, work.c_str(),
-                             O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600));
-        if (!fd) {
-            throw_errno("create staged member in work/");
-        }
-        StagedMember m;
-        m.path = display;
-        m.stored_path = join(dir, name);
-        m.work_name = work;
-        m.mtime = mtime;
+        Staging st = open_staged(display, dir, name, mtime);
+        StagedMember& m = st.m;
         m.raw_container = raw_container;
         if (!note.empty()) {
             m.note = note;
@@ -670,17 +696,15 @@ private:
                 }
                 const auto n = static_cast<size_t>(k);
                 charge(bytes, n, input_start, true);
-                write_all(fd.get(), buf.data(), n, "write staged member");
+                write_all(st.fd.get(), buf.data(), n, "write staged member");
                 h.update(buf.data(), n);
             }
         } catch (const MemberRefused& e) {
-            fd.reset();
-            ::unlinkat(ctx_.work_dir, work.c_str(), 0);
+            drop_staged(st);
             refuse(display, e.what());
             return;
         } catch (...) {
-            fd.reset();
-            ::unlinkat(ctx_.work_dir, work.c_str(), 0);
+            drop_staged(st);
             throw;
         }
         m.size = bytes;
@@ -690,8 +714,7 @@ private:
             m.note = "truncated: " + error;
             damaged(display, error);
         }
-        start_writeback(fd.get());
-        ctx_.res.members.push_back(std::move(m));
+        keep_staged(st);
     }
 
     // Starts writing the staged file to disk now, so the one syncfs at commit has little
@@ -707,17 +730,7 @@ private:
                       const std::vector<std::string>& dir,
                       const std::string& name,
                       int64_t mtime) {
-        const std::string work = ctx_.new_work_name("m");
-        UniqueFd fd(::openat(ctx_.work_dir, work.c_str(),
-                             O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600));
-        if (!fd) {
-            throw_errno("create staged member in work/");
-        }
-        StagedMember m;
-        m.path = display;
-        m.stored_path = join(dir, name);
-        m.work_name = work;
-        m.mtime = mtime;
+        Staging st = open_staged(display, dir, name, mtime);
         std::future<std::string> hashed = std::async(
             all.size() >= (1u << 20) ? std::launch::async : std::launch::deferred, [all] {
                 Sha256 h;
@@ -729,25 +742,22 @@ private:
             for (size_t off = 0; off < all.size();) {
                 const size_t n = std::min<size_t>(kBuf * 4, all.size() - off);
                 charge(bytes, n, ctx_.input_consumed, true);
-                write_all(fd.get(), all.data() + off, n, "write staged member");
+                write_all(st.fd.get(), all.data() + off, n, "write staged member");
                 off += n;
             }
         } catch (const MemberRefused& e) {
             hashed.wait();
-            fd.reset();
-            ::unlinkat(ctx_.work_dir, work.c_str(), 0);
+            drop_staged(st);
             refuse(display, e.what());
             return;
         } catch (...) {
             hashed.wait();
-            fd.reset();
-            ::unlinkat(ctx_.work_dir, work.c_str(), 0);
+            drop_staged(st);
             throw;
         }
-        m.size = bytes;
-        m.sha256 = hashed.get();
-        start_writeback(fd.get());
-        ctx_.res.members.push_back(std::move(m));
+        st.m.size = bytes;
+        st.m.sha256 = hashed.get();
+        keep_staged(st);
     }
 
     // gzip: small single-member streams are inflated whole with libdeflate; everything else
