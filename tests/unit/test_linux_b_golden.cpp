@@ -12,6 +12,7 @@
 #include "parsers/registry.hpp"
 #include "tests/support/collect.hpp"
 #include "tests/support/golden.hpp"
+#include "tests/support/linux_golden.hpp"
 
 namespace fs = std::filesystem;
 
@@ -27,36 +28,10 @@ using evidenced::testing::slurp;
 }  // namespace
 
 TEST_CASE("linux B golden files render as expected", "[golden][linux]") {
-    size_t files = 0;
-    for (const auto& command : kCommands) {
-        const auto* parser = evidenced::parsers::find("linux." + command);
-        REQUIRE(parser != nullptr);
-        for (const auto& in : linux_golden_inputs(command)) {
-            ++files;
-            INFO(in);
-            const std::string actual =
-                evidenced::testing::render_file(*parser, in, "linux-commands");
-            CHECK(evidenced::testing::check_golden(
-                      actual, evidenced::testing::expected_path_for(in)) == "");
-        }
-    }
-    CHECK(files >= 60);
+    CHECK(evidenced::testing::check_linux_goldens(kCommands) >= 60);
 }
 
 TEST_CASE("linux B golden files are recognised by name and content", "[golden][linux]") {
-    for (const auto& command : kCommands) {
-        for (const auto& in : linux_golden_inputs(command)) {
-            const std::string text = slurp(in);
-            // The way a collection would hold it: a hand-saved name in a folder.
-            const std::string path = "triage/" + fs::path(in).filename().string();
-            evidenced::parsers::FileProbe probe;
-            probe.path = path;
-            probe.head = std::string_view(text).substr(0, evidenced::parsers::kProbeBytes);
-            probe.size = text.size();
-            const auto choice = evidenced::parsers::choose(probe);
-            INFO(in);
-            REQUIRE(choice.parser != nullptr);
-            CHECK(choice.parser->name() == "linux." + command);
-        }
-    }
+    // The way a collection would hold them: hand-saved names in a folder.
+    evidenced::testing::check_linux_recognised(kCommands);
 }

@@ -19,6 +19,7 @@
 #include "parsers/registry.hpp"
 #include "tests/support/collect.hpp"
 #include "tests/support/golden.hpp"
+#include "tests/support/linux_golden.hpp"
 
 namespace fs = std::filesystem;
 
@@ -89,34 +90,11 @@ json node(const std::vector<json>& nodes, const std::string& name, int64_t pid =
 }  // namespace
 
 TEST_CASE("linux ext h12 golden files render as expected", "[golden][linux]") {
-    size_t files = 0;
-    for (const auto& command : kCommands) {
-        const auto* parser = evidenced::parsers::find("linux." + command);
-        REQUIRE(parser != nullptr);
-        size_t per = 0;
-        for (const auto& in : linux_golden_inputs(command)) {
-            ++files;
-            ++per;
-            INFO(in);
-            const std::string actual =
-                evidenced::testing::render_file(*parser, in, "linux-commands");
-            CHECK(evidenced::testing::check_golden(
-                      actual, evidenced::testing::expected_path_for(in)) == "");
-        }
-        INFO(command);
-        CHECK(per >= 3);
-    }
-    CHECK(files >= 40);
+    CHECK(evidenced::testing::check_linux_goldens(kCommands, 3) >= 40);
 }
 
 TEST_CASE("linux ext h12 golden files are recognised by name and content", "[golden][linux]") {
-    for (const auto& command : kCommands) {
-        for (const auto& in : linux_golden_inputs(command)) {
-            const std::string text = slurp(in);
-            INFO(in);
-            CHECK(chosen("triage/" + fs::path(in).filename().string(), text) == "linux." + command);
-        }
-    }
+    evidenced::testing::check_linux_recognised(kCommands);
 }
 
 TEST_CASE("linux ext h12: UAC, hand-saved and neutral names", "[linux]") {

@@ -14,6 +14,7 @@
 #include "parsers/registry.hpp"
 #include "tests/support/collect.hpp"
 #include "tests/support/golden.hpp"
+#include "tests/support/linux_golden.hpp"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -67,31 +68,13 @@ std::string chosen(std::string_view path, const std::string& text) {
 }  // namespace
 
 TEST_CASE("linux ext h13 golden files render as expected", "[golden][linux][linux_ext_h13]") {
-    size_t files = 0;
-    for (const auto& command : kCommands) {
-        const auto* parser = evidenced::parsers::find("linux." + command);
-        REQUIRE(parser != nullptr);
-        for (const auto& in : linux_golden_inputs(command)) {
-            ++files;
-            INFO(in);
-            const std::string actual =
-                evidenced::testing::render_file(*parser, in, "linux-commands", &cet_facts());
-            CHECK(evidenced::testing::check_golden(
-                      actual, evidenced::testing::expected_path_for(in)) == "");
-        }
-    }
-    CHECK(files >= 40);
+    CHECK(evidenced::testing::check_linux_goldens(
+              kCommands, 1, [](const std::string&) { return &cet_facts(); }) >= 40);
 }
 
 TEST_CASE("linux ext h13 golden files are recognised by name and content",
           "[golden][linux][linux_ext_h13]") {
-    for (const auto& command : kCommands) {
-        for (const auto& in : linux_golden_inputs(command)) {
-            const std::string text = slurp(in);
-            INFO(in);
-            CHECK(chosen("triage/" + fs::path(in).filename().string(), text) == "linux." + command);
-        }
-    }
+    evidenced::testing::check_linux_recognised(kCommands);
 }
 
 TEST_CASE("linux utmpdump: collector names, and content alone where it is unmistakable",

@@ -14,6 +14,7 @@
 #include "parsers/registry.hpp"
 #include "tests/support/collect.hpp"
 #include "tests/support/golden.hpp"
+#include "tests/support/linux_golden.hpp"
 
 namespace fs = std::filesystem;
 using evidenced::testing::chosen_parser;
@@ -84,31 +85,11 @@ std::vector<std::string> raw_bodies(const std::string& parser, const std::string
 }  // namespace
 
 TEST_CASE("linux ext h14 golden files render as expected", "[golden][linux]") {
-    size_t files = 0;
-    for (const auto& command : kCommands) {
-        const auto* parser = evidenced::parsers::find("linux." + command);
-        REQUIRE(parser != nullptr);
-        for (const auto& in : linux_golden_inputs(command)) {
-            ++files;
-            INFO(in);
-            const std::string actual =
-                evidenced::testing::render_file(*parser, in, "linux-commands");
-            CHECK(evidenced::testing::check_golden(
-                      actual, evidenced::testing::expected_path_for(in)) == "");
-        }
-    }
-    CHECK(files >= 50);
+    CHECK(evidenced::testing::check_linux_goldens(kCommands) >= 50);
 }
 
 TEST_CASE("linux ext h14 golden files are recognised by name and content", "[golden][linux]") {
-    for (const auto& command : kCommands) {
-        for (const auto& in : linux_golden_inputs(command)) {
-            const std::string text = slurp(in);
-            const std::string path = "triage/" + fs::path(in).filename().string();
-            INFO(in);
-            CHECK(chosen_parser(path, text) == "linux." + command);
-        }
-    }
+    evidenced::testing::check_linux_recognised(kCommands);
 }
 
 TEST_CASE("linux ext h14: collection names route to the right parser", "[linux]") {

@@ -14,6 +14,7 @@
 #include "parsers/registry.hpp"
 #include "tests/support/collect.hpp"
 #include "tests/support/golden.hpp"
+#include "tests/support/linux_golden.hpp"
 
 namespace fs = std::filesystem;
 
@@ -51,35 +52,13 @@ auto run(std::string_view parser,
 
 TEST_CASE("linux ext h15 golden files render as expected", "[golden][linux]") {
     const auto facts = dmesg_facts();
-    size_t files = 0;
-    for (const auto& command : kCommands) {
-        const auto* parser = evidenced::parsers::find("linux." + command);
-        REQUIRE(parser != nullptr);
-        size_t per_command = 0;
-        for (const auto& in : linux_golden_inputs(command)) {
-            ++files;
-            ++per_command;
-            INFO(in);
-            const std::string actual = evidenced::testing::render_file(
-                *parser, in, "linux-commands", command == "dmesg" ? &facts : nullptr);
-            CHECK(evidenced::testing::check_golden(
-                      actual, evidenced::testing::expected_path_for(in)) == "");
-        }
-        INFO(command);
-        CHECK(per_command >= 5);
-    }
-    CHECK(files >= 50);
+    CHECK(evidenced::testing::check_linux_goldens(kCommands, 5, [&](const std::string& c) {
+              return c == "dmesg" ? &facts : nullptr;
+          }) >= 50);
 }
 
 TEST_CASE("linux ext h15 golden files are recognised by name and content", "[golden][linux]") {
-    for (const auto& command : kCommands) {
-        for (const auto& in : linux_golden_inputs(command)) {
-            const std::string text = slurp(in);
-            INFO(in);
-            CHECK(chosen_parser("triage/" + fs::path(in).filename().string(), text) ==
-                  "linux." + command);
-        }
-    }
+    evidenced::testing::check_linux_recognised(kCommands);
 }
 
 TEST_CASE("linux ext h15 outputs are recognised by content alone", "[linux]") {
