@@ -26,6 +26,10 @@ public:
     JsonWriter& str(std::string_view k, std::string_view v) {
         return key(k).value_str(v);
     }
+    // "k":"v" only when v is not empty (a field the source may not have).
+    JsonWriter& opt_str(std::string_view k, std::string_view v) {
+        return v.empty() ? *this : str(k, v);
+    }
     JsonWriter& num(std::string_view k, int64_t v) {
         return key(k).value_int(v);
     }

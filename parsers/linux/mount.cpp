@@ -302,18 +302,7 @@ public:
             r.clear();
             r.dataset = "linux.mount";
             r.position = ln.of(line);
-            JsonWriter w(r.body);
-            w.resume_object(false).begin_object("linux").begin_object("mount");
-            w.str("filesystem", m.filesystem).str("mount_point", m.mount_point);
-            if (!m.type.empty()) {
-                w.str("type", m.type);
-            }
-            w.begin_array("options");
-            for (const auto& o : m.options) {
-                w.value_str(o);
-            }
-            w.end_array().end_object().end_object();
-            sink.emit(r);
+            emit(m, r, sink);
         }
         if (cut) {
             sink.emit(make_error_record(0, true, "mount: file too large, rest not parsed"));
@@ -324,10 +313,7 @@ private:
     static void emit(const Mount& m, Record& r, RecordSink& sink) {
         JsonWriter w(r.body);
         w.resume_object(false).begin_object("linux").begin_object("mount");
-        w.str("filesystem", m.filesystem).str("mount_point", m.mount_point);
-        if (!m.type.empty()) {
-            w.str("type", m.type);
-        }
+        w.str("filesystem", m.filesystem).str("mount_point", m.mount_point).opt_str("type", m.type);
         w.begin_array("options");
         for (const auto& o : m.options) {
             w.value_str(o);

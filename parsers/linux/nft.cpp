@@ -231,22 +231,12 @@ RuleFacts rule_facts(std::string_view rule) {
 
 void write_chain(JsonWriter& jw, std::string_view family, std::string_view table, const Chain& c) {
     jw.str("family", family).str("table", table).str("chain", c.name);
-    if (!c.type.empty()) {
-        jw.str("chain_type", c.type);
-    }
-    if (!c.hook.empty()) {
-        jw.str("hook", c.hook);
-    }
-    if (!c.priority.empty()) {
-        // Text always ("filter", "dstnat", "-500", "filter + 10"): one type per field.
-        jw.str("priority", c.priority);
-    }
-    if (!c.policy.empty()) {
-        jw.str("policy", c.policy);
-    }
-    if (!c.device.empty()) {
-        jw.str("device", c.device);
-    }
+    jw.opt_str("chain_type", c.type);
+    jw.opt_str("hook", c.hook);
+    // Text always ("filter", "dstnat", "-500", "filter + 10"): one type per field.
+    jw.opt_str("priority", c.priority);
+    jw.opt_str("policy", c.policy);
+    jw.opt_str("device", c.device);
 }
 
 bool name_says_nft(const FileProbe& probe) {

@@ -249,21 +249,11 @@ bool status_line(std::string_view t, Status& s) {
 }
 
 void write_status(JsonWriter& jw, const Status& s) {
-    if (!s.status.empty()) {
-        jw.str("status", s.status);
-    }
-    if (!s.logging.empty()) {
-        jw.str("logging", s.logging);
-    }
-    if (!s.logging_level.empty()) {
-        jw.str("logging_level", s.logging_level);
-    }
-    if (!s.deflt.empty()) {
-        jw.str("default", s.deflt);
-    }
-    if (!s.new_profiles.empty()) {
-        jw.str("new_profiles", s.new_profiles);
-    }
+    jw.opt_str("status", s.status);
+    jw.opt_str("logging", s.logging);
+    jw.opt_str("logging_level", s.logging_level);
+    jw.opt_str("default", s.deflt);
+    jw.opt_str("new_profiles", s.new_profiles);
 }
 
 bool name_says_ufw(const FileProbe& probe) {
@@ -346,16 +336,12 @@ public:
                 jw.num("index", *rule.index);
             }
             jw.str("to", rule.to).str("action", rule.action);
-            if (!rule.direction.empty()) {
-                jw.str("action_direction", rule.direction);
-            }
+            jw.opt_str("action_direction", rule.direction);
             jw.str("from", rule.from);
             jw.str("network_protocol", to.v6 || from.v6 ? "ipv6" : "ipv4");
             write_endpoint(jw, "to", to);
             write_endpoint(jw, "from", from);
-            if (!rule.comment.empty()) {
-                jw.str("comment", rule.comment);
-            }
+            jw.opt_str("comment", rule.comment);
             jw.end_object().end_object();
             sink.emit(r);
         }
