@@ -198,8 +198,7 @@ public:
             return errors > 0 && other == 0 && name_hint(probe.path) ? 60 : 0;
         }
         if (other == 0) {
-            // Above linux.sections (95), which takes rows starting with `----` for banners.
-            return rows >= 2 || name_hint(probe.path) ? 97 : 85;
+            return rows >= 2 || name_hint(probe.path) ? 90 : 85;
         }
         return other * 10 <= rows ? 70 : 0;
     }
