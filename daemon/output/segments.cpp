@@ -100,26 +100,41 @@ std::vector<SegmentStore::Part> SegmentStore::plan(const std::string& incident,
     }
     // The active segment: the highest number of this source and instance.
     const std::string prefix = spool.source + "-" + instance_ + "-";
+    const std::string family = dir_rel + "/" + prefix;
     uint64_t highest = 0;
     bool any = false;
-    if (DIR* d = ::fdopendir(::dup(dir.get()))) {
-        while (dirent* de = ::readdir(d)) {
-            const std::string n = de->d_name;
-            if (n.size() == prefix.size() + 12 && n.rfind(prefix, 0) == 0 &&
-                n.substr(n.size() - 6) == ".jsonl") {
-                const std::string digits = n.substr(prefix.size(), 6);
-                if (digits.find_first_not_of("0123456789") == std::string::npos) {
-                    highest = std::max<uint64_t>(highest, std::stoull(digits));
-                    any = true;
+    const Cursor* cursor = nullptr;
+    if (cursors_ != nullptr) {
+        const auto c = cursors_->find(family);
+        if (c != cursors_->end()) {
+            cursor = &c->second;
+            highest = cursor->seg;
+            any = true;
+        }
+    }
+    if (cursor == nullptr) {
+        if (DIR* d = ::fdopendir(::dup(dir.get()))) {
+            while (dirent* de = ::readdir(d)) {
+                const std::string n = de->d_name;
+                if (n.size() == prefix.size() + 12 && n.rfind(prefix, 0) == 0 &&
+                    n.substr(n.size() - 6) == ".jsonl") {
+                    const std::string digits = n.substr(prefix.size(), 6);
+                    if (digits.find_first_not_of("0123456789") == std::string::npos) {
+                        highest = std::max<uint64_t>(highest, std::stoull(digits));
+                        any = true;
+                    }
                 }
             }
+            ::closedir(d);
         }
-        ::closedir(d);
     }
     uint64_t seg = any ? highest : 1;
     uint64_t seg_size =
-        any ? file_size_at(root_fd_, dir_rel + "/" + segment_name(spool.source, instance_, seg))
-            : 0;
+        cursor != nullptr
+            ? cursor->size
+            : (any ? file_size_at(root_fd_,
+                                  dir_rel + "/" + segment_name(spool.source, instance_, seg))
+                   : 0);
     if (any && (force_new || seg_size >= segment_bytes_)) {
         ++seg;
         seg_size = 0;
@@ -172,6 +187,10 @@ std::vector<SegmentStore::Part> SegmentStore::plan(const std::string& incident,
             ++seg;
             seg_size = 0;
         }
+    }
+    if (cursors_ != nullptr && !parts.empty()) {
+        const Part& last = parts.back();
+        (*cursors_)[family] = Cursor{seg, last.offset + (last.to - last.from)};
     }
     return parts;
 }
@@ -299,20 +318,73 @@ void SegmentStore::commit(const std::string& id,
         auto p = plan(incident, s, force_new);
         parts.insert(parts.end(), p.begin(), p.end());
     }
+    std::vector<std::pair<std::string, std::vector<Part>>> plans;
+    plans.emplace_back(id, std::move(parts));
+    journal_and_apply(plans, commit_point, durable, /*always_journal=*/true);
+}
+
+void SegmentStore::commit_batch(const std::vector<Commit>& batch,
+                                const std::function<void()>& commit_point,
+                                bool durable) {
+    std::map<std::string, Cursor> cursors;
+    cursors_ = &cursors;
+    std::vector<std::pair<std::string, std::vector<Part>>> plans;
+    try {
+        for (const auto& c : batch) {
+            std::vector<Part> parts;
+            if (c.spools != nullptr) {
+                for (const auto& s : *c.spools) {
+                    auto p = plan(c.incident, s, /*force_new=*/false);
+                    parts.insert(parts.end(), p.begin(), p.end());
+                }
+            }
+            if (!parts.empty()) {
+                plans.emplace_back(c.id, std::move(parts));
+            }
+        }
+    } catch (...) {
+        cursors_ = nullptr;
+        throw;
+    }
+    cursors_ = nullptr;
+    journal_and_apply(plans, commit_point, durable, /*always_journal=*/false);
+}
+
+void SegmentStore::journal_and_apply(
+    const std::vector<std::pair<std::string, std::vector<Part>>>& plans,
+    const std::function<void()>& commit_point,
+    bool durable,
+    bool always_journal) {
+    auto plan_json = [](const std::vector<Part>& parts) {
+        nlohmann::json a = nlohmann::json::array();
+        for (const auto& p : parts) {
+            a.push_back({{"source", p.source},
+                         {"spool", p.spool},
+                         {"from", p.from},
+                         {"to", p.to},
+                         {"segment", p.segment},
+                         {"offset", p.offset}});
+        }
+        return a;
+    };
+    if (plans.empty() && !always_journal) {
+        commit_point();  // nothing to append: the ledger line is the whole commit
+        return;
+    }
+    // One plan: {"id", "parts"}; several: {"id": the first, "batch": [{"id", "parts"}...]}.
     nlohmann::json intent;
-    intent["id"] = id;
-    intent["parts"] = nlohmann::json::array();
-    for (const auto& p : parts) {
-        intent["parts"].push_back({{"source", p.source},
-                                   {"spool", p.spool},
-                                   {"from", p.from},
-                                   {"to", p.to},
-                                   {"segment", p.segment},
-                                   {"offset", p.offset}});
+    intent["id"] = plans.front().first;
+    if (plans.size() == 1) {
+        intent["parts"] = plan_json(plans.front().second);
+    } else {
+        intent["batch"] = nlohmann::json::array();
+        for (const auto& [id, parts] : plans) {
+            intent["batch"].push_back({{"id", id}, {"parts", plan_json(parts)}});
+        }
     }
     UniqueFd idir = make_dirs(root_fd_, "work/intents", 0700);
-    const std::string name = id + ".json";
-    const std::string tmp = id + ".tmp";
+    const std::string name = plans.front().first + ".json";
+    const std::string tmp = plans.front().first + ".tmp";
     {
         UniqueFd f(::openat(idir.get(), tmp.c_str(),
                             O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600));
@@ -330,12 +402,14 @@ void SegmentStore::commit(const std::string& id,
     ::fsync(idir.get());
     commit_point();
     std::vector<std::string> touched;
-    for (const auto& p : parts) {
-        if (!apply(p)) {
-            throw std::runtime_error("spool " + p.spool + " is missing or short");
-        }
-        if (std::find(touched.begin(), touched.end(), p.segment) == touched.end()) {
-            touched.push_back(p.segment);
+    for (const auto& [id, parts] : plans) {
+        for (const auto& p : parts) {
+            if (!apply(p)) {
+                throw std::runtime_error("spool " + p.spool + " is missing or short");
+            }
+            if (std::find(touched.begin(), touched.end(), p.segment) == touched.end()) {
+                touched.push_back(p.segment);
+            }
         }
     }
     if (durable) {
@@ -418,9 +492,20 @@ void SegmentStore::recover(const std::function<bool(const std::string&)>& commit
         }
         try {
             const auto intent = nlohmann::json::parse(text);
-            const std::string id = intent.at("id").get<std::string>();
-            if (committed(id)) {
-                for (const auto& jp : intent.at("parts")) {
+            std::vector<const nlohmann::json*> plans;  // {"id", "parts"} each
+            if (intent.contains("batch")) {
+                for (const auto& b : intent.at("batch")) {
+                    plans.push_back(&b);
+                }
+            } else {
+                plans.push_back(&intent);
+            }
+            for (const nlohmann::json* plan : plans) {
+                const std::string id = plan->at("id").get<std::string>();
+                if (!committed(id)) {
+                    continue;
+                }
+                for (const auto& jp : plan->at("parts")) {
                     Part p{jp.value("source", ""), jp.at("spool"), jp.at("from"), jp.at("to"),
                            jp.at("segment"),       jp.at("offset")};
                     if (p.source.empty()) {  // plans written before "source": spool-<src>.jsonl

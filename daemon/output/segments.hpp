@@ -15,10 +15,14 @@
 // missing tail of each part, from the spool or, when a crash lost the spool, from spools
 // `regenerate` renders again (deterministically, byte for byte) -- and discards the
 // others (their upload is re-ingested from its claim).
+// commit_batch() does the same for several uploads at once (group commit): one intent file
+// holds every plan, the commit point runs once (one ledger fsync for all), so concurrent
+// uploads share the device flushes instead of queueing for three each.
 // Callers hold the instance's commit lock around commit(), checkpoint() and recover().
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,6 +56,19 @@ public:
                 bool force_new = false,
                 bool durable = true);
 
+    // One upload of a batch: its plans go to the segments in batch order.
+    struct Commit {
+        std::string id;
+        std::string incident;
+        const std::vector<Spool>* spools = nullptr;
+    };
+    // commit() for several uploads: all plans journalled in one intent (named after the
+    // first id that has parts; none when nothing is appended), then `commit_point` once,
+    // then every append.  A failure before the commit point fails the whole batch.
+    void commit_batch(const std::vector<Commit>& batch,
+                      const std::function<void()>& commit_point,
+                      bool durable = true);
+
     // Makes deferred commits durable (fdatasync their segments) and drops their plans.
     void checkpoint();
     size_t pending() const {
@@ -76,6 +93,19 @@ private:
         const std::string* mem = nullptr;  // the spool's bytes when in memory (not journalled)
     };
     std::vector<Part> plan(const std::string& incident, const Spool& spool, bool force_new);
+    // Within a batch, where each (incident dir, source) family's next part goes: the plans
+    // are made before anything is appended, so the files cannot tell.
+    struct Cursor {
+        uint64_t seg = 0;
+        uint64_t size = 0;
+    };
+    std::map<std::string, Cursor>* cursors_ = nullptr;
+    // Journals `plans` (id, parts) in one intent, runs commit_point, appends.  With no plan
+    // the intent is skipped unless always_journal (commit() keeps its one-intent contract).
+    void journal_and_apply(const std::vector<std::pair<std::string, std::vector<Part>>>& plans,
+                           const std::function<void()>& commit_point,
+                           bool durable,
+                           bool always_journal);
     // Appends what the segment lacks of p; returns false when the spool cannot supply it.
     bool apply(const Part& p);
     void sync_segments(const std::vector<std::string>& segments);

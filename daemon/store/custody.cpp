@@ -100,7 +100,8 @@ std::string Custody::keep_original(int work_dir,
     if (!move_noreplace(work_dir, work_name, dir.get(), safe)) {
         ::unlinkat(work_dir, work_name.c_str(), 0);
     }
-    fsync_dir(dir.get());
+    // No fsync here: the caller syncs the kept file with the upload's evidence (one flush
+    // per directory for all of them) before its ledger line is written.
     return dir_rel + "/" + safe;
 }
 
@@ -146,6 +147,12 @@ std::string Custody::quarantine(const std::string& kept,
 }
 
 std::string Custody::append(nlohmann::ordered_json entry) {
+    std::vector<nlohmann::ordered_json> one;
+    one.push_back(std::move(entry));
+    return append_all(std::move(one)).front();
+}
+
+std::vector<std::string> Custody::append_all(std::vector<nlohmann::ordered_json> entries) {
     std::lock_guard<std::mutex> lock(mu_);
     UniqueFd dir = make_dirs(root_fd_, "custody");
     const std::string file = ledger_.substr(ledger_.find('/') + 1);
@@ -168,16 +175,23 @@ std::string Custody::append(nlohmann::ordered_json entry) {
             throw std::runtime_error("ledger " + ledger_ + ": last line is not a ledger entry");
         }
     }
-    entry["seq"] = seq;
-    entry["prev"] = prev;
-    std::string line = entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    line.push_back('\n');
-    write_all(fd.get(), line, "append ledger");
+    // One write and one fsync for all of them: the lines of a group commit.
+    std::vector<std::string> lines;
+    std::string text;
+    for (auto& entry : entries) {
+        entry["seq"] = seq++;
+        entry["prev"] = prev;
+        std::string line = entry.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        prev = sha256_hex(line);
+        text += line;
+        text.push_back('\n');
+        lines.push_back(std::move(line));
+    }
+    write_all(fd.get(), text, "append ledger");
     if (::fsync(fd.get()) != 0) {
         throw_errno("fsync ledger");
     }
-    line.pop_back();
-    return line;
+    return lines;
 }
 
 void Custody::refresh() {

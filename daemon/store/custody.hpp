@@ -17,6 +17,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <sys/types.h>
@@ -29,7 +30,8 @@ public:
 
     // Moves work/<work_name> (already hashed to sha256) to custody/originals/<sha>/<name>,
     // unless that folder already keeps these bytes (then the work file is removed).
-    // Returns the kept path relative to the root.
+    // Returns the kept path relative to the root.  Not fsynced: the caller makes the file
+    // and its directory entry durable (Ingestor::sync_evidence) before the ledger line.
     std::string keep_original(int work_dir,
                               const std::string& work_name,
                               const std::string& sha256,
@@ -47,6 +49,8 @@ public:
     // Appends one ledger line; fills "seq" and "prev" (they must be the first two keys of
     // `entry`, set to anything).  Returns the line as written (without '\n').
     std::string append(nlohmann::ordered_json entry);
+    // append() for several entries in order, with one write and one fsync.
+    std::vector<std::string> append_all(std::vector<nlohmann::ordered_json> entries);
 
     bool already_ingested(const std::string& sha256, const std::string& incident);
     // Whether this instance's ledger holds a line with "ingest_id": id.

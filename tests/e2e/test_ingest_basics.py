@@ -409,6 +409,41 @@ def test_records_deterministic(ctx: Context) -> None:
 
 
 @case
+def test_many_files_one_call(ctx: Context) -> None:
+    # One `ingest` call with many FILEs runs them concurrently and commits them in groups
+    # (one intent, one ledger fsync per group): the ledger and the segments must still be
+    # exactly those of one call per file, in command-line order, duplicates included.
+    files = []
+    for i in range(14):
+        f = ctx.dir / f"m{i:02d}.log"
+        text_file(f, [f"2026-11-01T00:00:{i:02d}Z host app[{i}]: event {i} line {k}"
+                      for k in range(40 + 7 * i)])
+        files.append(f)
+    dup = ctx.dir / "m03-again.log"
+    dup.write_bytes(files[3].read_bytes())
+    os.utime(dup, (MTIME, MTIME))
+    order = files[:7] + [dup] + files[7:]
+    together, apart = ctx.dir / "R-together", ctx.dir / "R-apart"
+    r = ingest(ctx, together, "IR-1", *order, host="web01")
+    ok(r, "one ingest call with 15 files")
+    out = [line.split("\t") for line in r.stdout.splitlines()]
+    check([o[2] for o in out] == [str(f) for f in order],
+          f"stdout lines not in command-line order: {[o[2] for o in out]}")
+    check(out[7][0] == "duplicate", f"the re-sent file is not a duplicate: {out[7]}")
+    for f in order:
+        ok(ingest(ctx, apart, "IR-1", f, host="web01"), f"ingest {f.name} alone")
+    names = lambda root: [d["upload"]["name"] for _, d in evtest.ledger_lines(root)]
+    check(names(together) == names(apart),
+          f"ledger order differs:\n{names(together)}\n{names(apart)}")
+    segs_t = {str(s.relative_to(together)): s.read_bytes() for s in evtest.segments(together)}
+    segs_a = {str(s.relative_to(apart)): s.read_bytes() for s in evtest.segments(apart)}
+    check(segs_t.keys() == segs_a.keys(), f"segment files differ: {segs_t.keys()} {segs_a.keys()}")
+    for k in segs_t:
+        check(segs_t[k] == segs_a[k], f"{k}: records differ between one call and one per file")
+    ok(ctx.ev("verify", "--root", together), "verify after one call with many files")
+
+
+@case
 def test_unparsed_text_none(ctx: Context) -> None:
     f = ctx.dir / "notes.txt"
     text_file(f, ["alpha", "beta"])

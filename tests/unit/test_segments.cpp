@@ -256,3 +256,106 @@ TEST_CASE("segments: a big spool becomes a new segment by rename, not by copy", 
     CHECK(root.read("normalized/IR/other-inst-000002.jsonl") == big);
     CHECK(root.read("normalized/IR/other-inst-000001.jsonl") == lines(0, 40));
 }
+
+TEST_CASE("segments: a batch plans each upload after the one before it, across a rollover",
+          "[segments]") {
+    // The same spools, committed one by one in one root and as one batch in another, give
+    // the same segment files byte for byte (small spools share a segment, a big one starts
+    // its own, and the active segment rolls over mid-batch).
+    const std::vector<std::string> data{lines(0, 10),  lines(10, 20),  lines(20, 80),
+                                        lines(80, 90), lines(90, 150), lines(150, 160)};
+    TempRoot one;
+    TempRoot batch;
+    std::vector<std::vector<Spool>> spools;
+    for (size_t i = 0; i < data.size(); ++i) {
+        const std::string rel = "work/u/s" + std::to_string(i) + ".jsonl";
+        one.write(rel, data[i]);
+        batch.write(rel, data[i]);
+        spools.push_back({Spool{"other", rel}});
+    }
+    SegmentStore s1(one.fd, "inst", 4096, static_cast<gid_t>(-1));
+    for (size_t i = 0; i < data.size(); ++i) {
+        s1.commit("id" + std::to_string(i), "IR", spools[i], [] {});
+    }
+    SegmentStore s2(batch.fd, "inst", 4096, static_cast<gid_t>(-1));
+    std::vector<SegmentStore::Commit> commits;
+    const std::vector<Spool> none;
+    for (size_t i = 0; i < data.size(); ++i) {
+        commits.push_back({"id" + std::to_string(i), "IR", &spools[i]});
+        if (i == 2) {
+            commits.push_back({"idx", "IR", &none});  // an upload without records
+        }
+    }
+    int points = 0;
+    s2.commit_batch(commits, [&] { ++points; });
+    CHECK(points == 1);
+    std::string all;
+    size_t n = 0;
+    for (const auto& e : fs::directory_iterator(one.dir / "normalized/IR")) {
+        const std::string rel = "normalized/IR/" + e.path().filename().string();
+        CHECK(batch.read(rel) == one.read(rel));
+        ++n;
+    }
+    CHECK(n >= 3);
+    for (size_t i = 1; i <= n; ++i) {
+        char name[64];
+        std::snprintf(name, sizeof name, "normalized/IR/other-inst-%06zu.jsonl", i);
+        all += batch.read(name);
+    }
+    std::string want;
+    for (const auto& d : data) {
+        want += d;
+    }
+    CHECK(all == want);
+    CHECK(fs::is_empty(batch.dir / "work/intents"));  // durable: the plan is gone
+}
+
+TEST_CASE("segments: a batch is journalled once and recovered plan by plan", "[segments]") {
+    TempRoot root;
+    SegmentStore store(root.fd, "inst", 1 << 20, static_cast<gid_t>(-1));
+    const std::string a = lines(0, 30);
+    const std::string b = lines(30, 50);
+    root.write("work/u/a.jsonl", a);
+    root.write("work/u/b.jsonl", b);
+    const std::vector<Spool> sa{Spool{"other", "work/u/a.jsonl"}};
+    const std::vector<Spool> sb{Spool{"other", "work/u/b.jsonl"}};
+    struct Crash {};
+    CHECK_THROWS_AS(
+        store.commit_batch({{"ida", "IR", &sa}, {"idb", "IR", &sb}}, [] { throw Crash{}; }), Crash);
+    // One intent file, named after the first upload, holding both plans.
+    REQUIRE(fs::exists(root.dir / "work/intents/ida.json"));
+    CHECK(!fs::exists(root.dir / "work/intents/idb.json"));
+    CHECK(root.read("work/intents/ida.json").find("\"batch\"") != std::string::npos);
+    // The crash left half of a's records; only a reached the ledger.
+    fs::create_directories(root.dir / "normalized/IR");
+    root.write("normalized/IR/other-inst-000001.jsonl", a.substr(0, 400));
+    SegmentStore(root.fd, "inst", 1 << 20, static_cast<gid_t>(-1))
+        .recover([](const std::string& id) { return id == "ida"; });
+    CHECK(root.read("normalized/IR/other-inst-000001.jsonl") == a);
+    CHECK(!fs::exists(root.dir / "work/intents/ida.json"));
+
+    // Both committed, neither appended: both are completed, in order, exactly once.
+    CHECK_THROWS_AS(
+        store.commit_batch({{"idc", "IR", &sa}, {"idd", "IR", &sb}}, [] { throw Crash{}; }), Crash);
+    SegmentStore(root.fd, "inst", 1 << 20, static_cast<gid_t>(-1)).recover([](const std::string&) {
+        return true;
+    });
+    CHECK(root.read("normalized/IR/other-inst-000001.jsonl") == a + a + b);
+    SegmentStore(root.fd, "inst", 1 << 20, static_cast<gid_t>(-1)).recover([](const std::string&) {
+        return true;
+    });
+    CHECK(root.read("normalized/IR/other-inst-000001.jsonl") == a + a + b);
+}
+
+TEST_CASE("segments: a batch with nothing to append writes no intent", "[segments]") {
+    TempRoot root;
+    SegmentStore store(root.fd, "inst", 1 << 20, static_cast<gid_t>(-1));
+    const std::vector<Spool> none;
+    bool point = false;
+    store.commit_batch(
+        {{"ide", "IR", &none}, {"", "", nullptr}}, [&] { point = true; },
+        /*durable=*/false);
+    CHECK(point);
+    CHECK(store.pending() == 0);
+    CHECK((!fs::exists(root.dir / "work/intents") || fs::is_empty(root.dir / "work/intents")));
+}
