@@ -1,6 +1,7 @@
 #include "daemon/common/fd.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -177,6 +178,49 @@ int openat2_beneath(int dirfd, const std::string& name, int flags, mode_t mode) 
     return ::openat(dirfd, name.c_str(), flags | O_CLOEXEC | O_NOFOLLOW, mode);
 }
 
+// The whole of `relpath` in one openat2 when the kernel has it: RESOLVE_BENEATH with
+// RESOLVE_NO_SYMLINKS refuses a symlink or a way out in every component, which is what the
+// per-component walk checks, for one path lookup instead of one open (plus dup and close)
+// per component.  Returns -2 when the walk must decide (no openat2, or an odd component).
+int open_whole_path(int dirfd, std::string_view relpath, int flags) {
+    if (relpath.empty()) {
+        return -2;
+    }
+    for (size_t pos = 0; pos <= relpath.size();) {
+        const size_t slash = std::min(relpath.find('/', pos), relpath.size());
+        const std::string_view comp = relpath.substr(pos, slash - pos);
+        if (comp.empty() || comp == "." || comp == "..") {
+            return -2;
+        }
+        pos = slash + 1;
+    }
+    if (relpath.find('/') == std::string_view::npos) {
+        return -2;  // one component: the walk is one open anyway
+    }
+    static std::atomic<bool> have_openat2{true};
+    if (!have_openat2.load(std::memory_order_relaxed)) {
+        return -2;
+    }
+    const std::string path(relpath);
+    open_how how{};
+    how.flags = static_cast<uint64_t>(flags | O_CLOEXEC | O_NOFOLLOW);
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    for (;;) {
+        const long fd = ::syscall(SYS_openat2, dirfd, path.c_str(), &how, sizeof how);
+        if (fd >= 0) {
+            return static_cast<int>(fd);
+        }
+        if (errno == EINTR || errno == EAGAIN) {
+            continue;
+        }
+        if (errno == ENOSYS) {
+            have_openat2.store(false, std::memory_order_relaxed);
+            return -2;
+        }
+        return -1;
+    }
+}
+
 }  // namespace
 
 int open_dir_beneath(int dirfd, const std::string& name) {
@@ -198,6 +242,19 @@ int open_file_beneath(int dirfd, const std::string& name) {
 }
 
 int open_path_beneath(int dirfd, std::string_view relpath, bool directory) {
+    const int whole = open_whole_path(dirfd, relpath, O_RDONLY | (directory ? O_DIRECTORY : 0));
+    if (whole >= 0) {
+        struct stat st {};
+        if (!directory && (::fstat(whole, &st) != 0 || !S_ISREG(st.st_mode))) {
+            ::close(whole);
+            errno = EISDIR;
+            return -1;
+        }
+        return whole;
+    }
+    if (whole == -1) {
+        return -1;
+    }
     UniqueFd cur(::dup(dirfd));
     if (!cur) {
         return -1;
@@ -225,10 +282,18 @@ int make_dir_beneath(int dirfd, const std::string& name, mode_t mode) {
         errno = EINVAL;
         return -1;
     }
+    // Open first: the directory is usually there, and mkdirat would only say EEXIST.
+    int fd = open_dir_beneath(dirfd, name);
+    if (fd >= 0 || errno != ENOENT) {
+        if (fd < 0 && (errno == ELOOP || errno == EXDEV)) {
+            errno = ENOTDIR;  // a symlink holds the name: treat like a file in the way
+        }
+        return fd;
+    }
     if (::mkdirat(dirfd, name.c_str(), mode) != 0 && errno != EEXIST) {
         return -1;
     }
-    const int fd = open_dir_beneath(dirfd, name);
+    fd = open_dir_beneath(dirfd, name);
     if (fd < 0 && (errno == ELOOP || errno == EXDEV)) {
         errno = ENOTDIR;  // a symlink holds the name: treat like a file in the way
     }
@@ -236,6 +301,11 @@ int make_dir_beneath(int dirfd, const std::string& name, mode_t mode) {
 }
 
 UniqueFd make_dirs(int dirfd, std::string_view relpath, mode_t mode) {
+    // Usually every directory exists already: one lookup, no mkdirat per component.
+    const int whole = open_whole_path(dirfd, relpath, O_RDONLY | O_DIRECTORY);
+    if (whole >= 0) {
+        return UniqueFd(whole);
+    }
     UniqueFd cur(::dup(dirfd));
     if (!cur) {
         throw_errno("dup");
