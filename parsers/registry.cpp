@@ -63,6 +63,13 @@ const Parser& linux_uptime_parser();
 const Parser& linux_utmpdump_parser();
 const Parser& linux_w_parser();
 const Parser& linux_who_parser();
+const Parser& linux_package_verify_parser();
+const Parser& linux_rpm_qa_parser();
+const Parser& linux_rpm_qi_parser();
+const Parser& linux_proc_pid_status_parser();
+const Parser& linux_proc_pid_maps_parser();
+const Parser& linux_proc_net_arp_parser();
+const Parser& linux_sudoers_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
@@ -122,6 +129,13 @@ std::span<const Parser* const> all() {
         &linux_top_parser(),
         &linux_proc_net_tcp_parser(),
         &linux_proc_net_unix_parser(),
+        &linux_package_verify_parser(),
+        &linux_rpm_qa_parser(),
+        &linux_rpm_qi_parser(),
+        &linux_proc_pid_status_parser(),
+        &linux_proc_pid_maps_parser(),
+        &linux_proc_net_arp_parser(),
+        &linux_sudoers_parser(),
         &text_lines_parser(),
     };
     // clang-format on

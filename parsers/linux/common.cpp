@@ -173,6 +173,9 @@ std::string_view token_command(std::string_view t, std::string_view next) {
         {"nft", "nft"},
         {"ufw", "ufw"},
         {"ulimit", "ulimit"},
+        // helper-lx
+        {"debsums", "package_verify"},
+        {"sudoers", "sudoers"},
     };
     if (t == "ip") {
         if (next == "route" || next == "r" || next == "ro" || next == "rt") {
@@ -237,6 +240,28 @@ std::string_view hint_from_tokens(const std::vector<std::string>& toks) {
                 return "proc_net_tcp";
             }
         }
+    }
+    // rpm -qa / -qi / -Va and dpkg -V (UAC rpm_-V_-a.txt, dpkg_-V.txt; Cat-Scale
+    // rpm-package-verify.txt, deb-package-verify.txt, rpm-packages.txt).
+    const bool verify = has_token(toks, "v") || has_token(toks, "va") ||
+                        has_token(toks, "verify") || has_token(toks, "vv") ||
+                        has_token(toks, "vva");
+    if (has_token(toks, "rpm")) {
+        if (verify) {
+            return "package_verify";
+        }
+        for (std::string_view t : {"i", "qi", "qai", "qia", "info"}) {
+            if (has_token(toks, t)) {
+                return "rpm_qi";
+            }
+        }
+        return "rpm_qa";
+    }
+    if ((has_token(toks, "dpkg") || has_token(toks, "deb")) && verify) {
+        return "package_verify";
+    }
+    if (has_token(toks, "process") && has_token(toks, "details")) {
+        return "proc_pid_status";  // Cat-Scale process-details.txt: every status concatenated
     }
     if (has_token(toks, "deb") && has_token(toks, "packages")) {
         return "dpkg";
@@ -672,6 +697,19 @@ std::string_view command_hint(std::string_view member_path) {
     for (std::string_view t : {"/net/tcp", "/net/udp", "/net/raw"}) {
         if (lp.find(t) != std::string_view::npos && lp.find("proc") != std::string_view::npos) {
             return "proc_net_tcp";
+        }
+    }
+    if (lp.ends_with("etc/sudoers") || lp.find("sudoers.d/") != std::string_view::npos) {
+        return "sudoers";
+    }
+    // UAC process/proc/<pid>/status.txt, maps.txt; copies of /proc/<pid>/status.
+    if (lp.find("proc/") != std::string_view::npos) {
+        const std::string_view stem = strip_extensions(base);
+        if (stem == "status") {
+            return "proc_pid_status";
+        }
+        if (stem == "maps") {
+            return "proc_pid_maps";
         }
     }
     if (lp.find("/net/unix") != std::string_view::npos &&
