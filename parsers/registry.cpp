@@ -70,6 +70,8 @@ const Parser& linux_proc_pid_status_parser();
 const Parser& linux_proc_pid_maps_parser();
 const Parser& linux_proc_net_arp_parser();
 const Parser& linux_sudoers_parser();
+const Parser& linux_proc_pid_stat_parser();
+const Parser& linux_proc_pid_cmdline_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
@@ -136,6 +138,8 @@ std::span<const Parser* const> all() {
         &linux_proc_pid_maps_parser(),
         &linux_proc_net_arp_parser(),
         &linux_sudoers_parser(),
+        &linux_proc_pid_stat_parser(),
+        &linux_proc_pid_cmdline_parser(),
         &text_lines_parser(),
     };
     // clang-format on

@@ -260,6 +260,11 @@ std::string_view hint_from_tokens(const std::vector<std::string>& toks) {
     if ((has_token(toks, "dpkg") || has_token(toks, "deb")) && verify) {
         return "package_verify";
     }
+    // linux.sections names a `==> /proc/1/cmdline <==` part proc_1_cmdline.txt.
+    if ((has_token(toks, "proc") || has_token(toks, "process")) &&
+        (has_token(toks, "cmdline") || has_token(toks, "comm"))) {
+        return "proc_pid_cmdline";
+    }
     if (has_token(toks, "process") && has_token(toks, "details")) {
         return "proc_pid_status";  // Cat-Scale process-details.txt: every status concatenated
     }
@@ -710,6 +715,12 @@ std::string_view command_hint(std::string_view member_path) {
         }
         if (stem == "maps") {
             return "proc_pid_maps";
+        }
+        if (stem == "stat") {
+            return "proc_pid_stat";
+        }
+        if (stem == "cmdline" || stem == "comm") {
+            return "proc_pid_cmdline";
         }
     }
     if (lp.find("/net/unix") != std::string_view::npos &&

@@ -27,7 +27,7 @@ namespace {
 
 const std::vector<std::string> kCommands = {"package_verify",  "rpm_qa",        "rpm_qi",
                                             "proc_pid_status", "proc_pid_maps", "proc_net_arp",
-                                            "sudoers"};
+                                            "sudoers",         "proc_pid_stat", "proc_pid_cmdline"};
 
 constexpr std::string_view kNow = "2026-11-27T17:30:00.000Z";
 
@@ -99,7 +99,7 @@ TEST_CASE("linux ext lx: UAC and Cat-Scale names route to the right parser", "[l
     CHECK(chosen_parser("rpm_qai.txt", golden("rpm_qi", "centos-7.7-rpm-qi-package.out")) ==
           "linux.rpm_qi");
     CHECK(chosen_parser(root + "process/proc/4242/status.txt",
-                        golden("proc_pid_status", "debian12-proc-1-status.out")) ==
+                        golden("proc_pid_status", "debian12-proc-sleep-status.out")) ==
           "linux.proc_pid_status");
     CHECK(chosen_parser(root + "process/proc/4242/maps.txt",
                         golden("proc_pid_maps", "debian12-proc-self-maps.out")) ==
@@ -167,10 +167,11 @@ TEST_CASE("linux ext lx: traps, other commands' outputs are not claimed", "[linu
     not_ours("triage/out.txt",
              "total 8\n-rw-r--r-- 1 root root 3 Nov 27 10:00 a\n-rwxr-xr-x 1 root root 3 Nov 27 "
              "10:00 b\n");
-    // /proc/<pid>/stat: one line of numbers.
-    not_ours("triage/proc/1/stat.txt",
-             "1 (systemd) S 0 1 1 0 -1 4194560 51245 1370588 97 1079 120 152 2546 1233 20 0 1 "
-             "0 24 173346816 3379\n");
+    // `ps -o pid,comm,state`-like rows are no /proc/<pid>/stat.
+    not_ours("triage/out.txt", "1 (systemd) S\n2 (kthreadd) S\n");
+    // A file called cmdline or comm outside /proc is anyone's.
+    not_ours("notes/cmdline.txt", "use --verbose to see more\n");
+    not_ours("triage/comm.txt", "sshd\n");
 }
 
 TEST_CASE("linux ext lx: rpm -Va names what changed in a package", "[linux]") {
@@ -299,7 +300,7 @@ TEST_CASE("linux ext lx: /proc/PID/status, concatenated, with what stands out", 
     CHECK(b[1]["linux"]["proc_pid_status"]["notable"] ==
           json::array({"effective uid differs from real uid"}));
     // `head -n 100 /proc/*/status`: the multi-command splitter hands each part over.
-    const std::string status = golden("proc_pid_status", "debian12-proc-1-status.out");
+    const std::string status = golden("proc_pid_status", "debian12-proc-sleep-status.out");
     const auto h = run("linux.sections",
                        "==> /proc/1/status <==\n" + status + "\n==> /proc/2/status <==\n" + status,
                        "triage/head_proc_status.txt");
@@ -402,4 +403,68 @@ TEST_CASE("linux ext lx: damaged input gives error records, never a crash", "[li
         CHECK(errors(rs) >= 1);
         CHECK(run(p, "").size() <= 1);
     }
+}
+
+TEST_CASE("linux ext lx: /proc/PID/stat with jc's names and the start time", "[linux]") {
+    const auto j =
+        bodies(run("linux.proc_pid_stat", golden("proc_pid_stat", "jc-linux-proc-pid_stat.out")),
+               "linux.proc_pid_stat");
+    REQUIRE(j.size() == 1);
+    // jc 1.25.5's linux-proc pid_stat.json.
+    const json& s = j[0]["linux"]["proc_pid_stat"];
+    CHECK(s["pid"] == 1);
+    CHECK(s["comm"] == "systemd");
+    CHECK(s["tpg_id"] == -1);
+    CHECK(s["rsslim"] == 18446744073709551615ull);
+    CHECK(s["env_end"] == 140725059846125ull);
+    CHECK(s["exit_code"] == 0);
+    CHECK(s["state_pretty"] == "Sleeping in an interruptible wait");
+    const auto nl =
+        bodies(run("linux.proc_pid_stat",
+                   golden("proc_pid_stat", "jc-linux-proc-pid_stat_w_space_and_nl_in_comm.out")),
+               "linux.proc_pid_stat");
+    REQUIRE(nl.size() == 1);
+    CHECK(nl[0]["process"]["name"] == "my file with\nsp");
+    CHECK(nl[0]["process"]["parent"]["pid"] == 1888);
+    const auto several =
+        run("linux.proc_pid_stat", golden("proc_pid_stat", "debian12-cat-proc-stat-several.out"));
+    CHECK(bodies(several, "linux.proc_pid_stat").size() == 2);
+    CHECK(errors(several) == 1);
+    // With the collection's boot time, starttime (clock ticks since boot) becomes an instant.
+    const evidenced::parsers::UploadFacts facts = {{"linux.boot_time", "2026-11-27T00:00:00.000Z"}};
+    const auto t =
+        run_parser("linux.proc_pid_stat", golden("proc_pid_stat", "jc-linux-proc-pid_stat.out"),
+                   "process/proc/1/stat.txt", &facts, kNow);
+    REQUIRE(t.size() == 1);
+    CHECK(t[0].body["process"]["start"] == "2026-11-27T00:00:01.280Z");  // 128 ticks
+}
+
+TEST_CASE("linux ext lx: /proc/PID/cmdline and comm", "[linux]") {
+    const std::string root = "uac-web01-linux-20261127170000/live_response/process/proc/4242/";
+    const std::string raw = std::string("/usr/sbin/sshd\0-D\0-o\0Port 2222\0", 32);
+    CHECK(chosen_parser(root + "cmdline.txt", raw) == "linux.proc_pid_cmdline");
+    const auto c = run("linux.proc_pid_cmdline", raw, root + "cmdline.txt");
+    REQUIRE(c.size() == 1);
+    CHECK(c[0].body["process"]["pid"] == 4242);
+    CHECK(c[0].body["process"]["name"] == "sshd");
+    CHECK(c[0].body["process"]["args"] == json::array({"/usr/sbin/sshd", "-D", "-o", "Port 2222"}));
+    CHECK(c[0].body["process"]["command_line"] == "/usr/sbin/sshd -D -o Port 2222");
+    // `strings` output: one argument per line, the same record.
+    const auto s =
+        run("linux.proc_pid_cmdline", "/usr/sbin/sshd\n-D\n-o\nPort 2222\n", root + "cmdline.txt");
+    REQUIRE(s.size() == 1);
+    CHECK(s[0].body["process"]["args"] == c[0].body["process"]["args"]);
+    // A disguised name stays as printed.
+    const auto k =
+        run("linux.proc_pid_cmdline", std::string("[kworker/0:1]\0", 14), root + "cmdline.txt");
+    CHECK(k[0].body["process"]["name"] == "[kworker/0:1]");
+    const auto e = run("linux.proc_pid_cmdline", "", root + "cmdline.txt");
+    REQUIRE(e.size() == 1);
+    CHECK(e[0].body["linux"]["proc_pid_cmdline"]["empty"] == true);
+    const auto m = run("linux.proc_pid_cmdline", "sshd\n", root + "comm.txt");
+    REQUIRE(m.size() == 1);
+    CHECK(m[0].body["process"]["name"] == "sshd");
+    CHECK(chosen_parser(root + "comm.txt", "sshd\n") == "linux.proc_pid_cmdline");
+    // linux.sections names a `==> /proc/7/cmdline <==` part proc_7_cmdline.txt.
+    CHECK(chosen_parser("proc_7_cmdline.txt", raw) == "linux.proc_pid_cmdline");
 }
