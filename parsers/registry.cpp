@@ -72,6 +72,7 @@ const Parser& linux_proc_net_arp_parser();
 const Parser& linux_sudoers_parser();
 const Parser& linux_proc_pid_stat_parser();
 const Parser& linux_proc_pid_cmdline_parser();
+const Parser& linux_sudo_l_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
@@ -140,6 +141,7 @@ std::span<const Parser* const> all() {
         &linux_sudoers_parser(),
         &linux_proc_pid_stat_parser(),
         &linux_proc_pid_cmdline_parser(),
+        &linux_sudo_l_parser(),
         &text_lines_parser(),
     };
     // clang-format on

@@ -260,6 +260,10 @@ std::string_view hint_from_tokens(const std::vector<std::string>& toks) {
     if ((has_token(toks, "dpkg") || has_token(toks, "deb")) && verify) {
         return "package_verify";
     }
+    if (has_token(toks, "sudo") &&
+        (has_token(toks, "l") || has_token(toks, "ll") || has_token(toks, "list"))) {
+        return "sudo_l";  // UAC-style sudo_-l.txt, hand-saved sudo-l.txt
+    }
     // linux.sections names a `==> /proc/1/cmdline <==` part proc_1_cmdline.txt.
     if ((has_token(toks, "proc") || has_token(toks, "process")) &&
         (has_token(toks, "cmdline") || has_token(toks, "comm"))) {

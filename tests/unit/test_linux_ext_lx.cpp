@@ -25,9 +25,9 @@ using nlohmann::json;
 
 namespace {
 
-const std::vector<std::string> kCommands = {"package_verify",  "rpm_qa",        "rpm_qi",
-                                            "proc_pid_status", "proc_pid_maps", "proc_net_arp",
-                                            "sudoers",         "proc_pid_stat", "proc_pid_cmdline"};
+const std::vector<std::string> kCommands = {
+    "package_verify", "rpm_qa",  "rpm_qi",        "proc_pid_status",  "proc_pid_maps",
+    "proc_net_arp",   "sudoers", "proc_pid_stat", "proc_pid_cmdline", "sudo_l"};
 
 constexpr std::string_view kNow = "2026-11-27T17:30:00.000Z";
 
@@ -467,4 +467,37 @@ TEST_CASE("linux ext lx: /proc/PID/cmdline and comm", "[linux]") {
     CHECK(chosen_parser(root + "comm.txt", "sshd\n") == "linux.proc_pid_cmdline");
     // linux.sections names a `==> /proc/7/cmdline <==` part proc_7_cmdline.txt.
     CHECK(chosen_parser("proc_7_cmdline.txt", raw) == "linux.proc_pid_cmdline");
+}
+
+TEST_CASE("linux ext lx: sudo -l rules, defaults and refusals", "[linux]") {
+    CHECK(chosen_parser("uac-web01-linux-20261127170000/live_response/system/sudo_-l.txt",
+                        golden("sudo_l", "debian12-sudo_-l.out")) == "linux.sudo_l");
+    CHECK(chosen_parser("out.txt", golden("sudo_l", "crafted-sudo_-l-U-www-data.out")) ==
+          "linux.sudo_l");
+    const auto d =
+        bodies(run("linux.sudo_l", golden("sudo_l", "debian12-sudo_-l.out")), "linux.sudo_l");
+    REQUIRE(d.size() == 2);
+    CHECK(d[0]["linux"]["sudo_l"]["settings"] ==
+          json::array({"env_reset", "mail_badpass",
+                       "secure_path=/usr/local/sbin\\:/usr/local/bin\\:/usr/sbin\\:/usr/bin\\:/"
+                       "sbin\\:/bin",
+                       "use_pty"}));
+    CHECK(d[1]["linux"]["sudo_l"]["runas"] == "ALL : ALL");
+    CHECK(!d[1]["linux"]["sudo_l"].contains("notable"));  // root may run ALL: expected
+    const auto rs = run("linux.sudo_l", golden("sudo_l", "crafted-sudo_-l-U-www-data.out"));
+    CHECK(errors(rs) == 0);
+    const auto b = bodies(rs, "linux.sudo_l");
+    REQUIRE(b.size() == 6);
+    CHECK(b[1]["linux"]["sudo_l"]["type"] == "runas_defaults");
+    const json& all = b[2]["linux"]["sudo_l"];
+    CHECK(all["user"] == "www-data");
+    CHECK(all["host"] == "web01");
+    CHECK(all["notable"] == json::array({"NOPASSWD", "ALL commands"}));
+    CHECK(b[2]["user"]["name"] == "www-data");
+    CHECK(b[3]["linux"]["sudo_l"]["tags"] == json::array({"NOPASSWD", "SETENV"}));
+    CHECK(b[3]["linux"]["sudo_l"]["commands"] ==
+          json::array({"/usr/bin/vim /etc/nginx/nginx.conf", "/usr/bin/systemctl restart nginx"}));
+    CHECK(b[4]["linux"]["sudo_l"]["runas"] == "postgres : postgres");
+    CHECK(b[5]["linux"]["sudo_l"]["type"] == "denied");
+    CHECK(b[5]["linux"]["sudo_l"]["user"] == "bob");
 }
