@@ -73,6 +73,7 @@ const Parser& linux_sudoers_parser();
 const Parser& linux_proc_pid_stat_parser();
 const Parser& linux_proc_pid_cmdline_parser();
 const Parser& linux_sudo_l_parser();
+const Parser& linux_proc_sys_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
@@ -142,6 +143,7 @@ std::span<const Parser* const> all() {
         &linux_proc_pid_stat_parser(),
         &linux_proc_pid_cmdline_parser(),
         &linux_sudo_l_parser(),
+        &linux_proc_sys_parser(),
         &text_lines_parser(),
     };
     // clang-format on

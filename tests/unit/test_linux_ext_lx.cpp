@@ -25,9 +25,10 @@ using nlohmann::json;
 
 namespace {
 
-const std::vector<std::string> kCommands = {
-    "package_verify", "rpm_qa",  "rpm_qi",        "proc_pid_status",  "proc_pid_maps",
-    "proc_net_arp",   "sudoers", "proc_pid_stat", "proc_pid_cmdline", "sudo_l"};
+const std::vector<std::string> kCommands = {"package_verify",  "rpm_qa",        "rpm_qi",
+                                            "proc_pid_status", "proc_pid_maps", "proc_net_arp",
+                                            "sudoers",         "proc_pid_stat", "proc_pid_cmdline",
+                                            "sudo_l",          "proc_sys"};
 
 constexpr std::string_view kNow = "2026-11-27T17:30:00.000Z";
 
@@ -500,4 +501,38 @@ TEST_CASE("linux ext lx: sudo -l rules, defaults and refusals", "[linux]") {
     CHECK(b[4]["linux"]["sudo_l"]["runas"] == "postgres : postgres");
     CHECK(b[5]["linux"]["sudo_l"]["type"] == "denied");
     CHECK(b[5]["linux"]["sudo_l"]["user"] == "bob");
+}
+
+TEST_CASE("linux ext lx: /proc/sys values by path, core_pattern and tainted explained", "[linux]") {
+    const std::string sys = "uac-web01-linux-20261127170000/live_response/system/";
+    CHECK(chosen_parser(sys + "core_pattern.txt", "|/tmp/.x/collect %p\n") == "linux.proc_sys");
+    CHECK(chosen_parser(sys + "cat_proc_sys_kernel_tainted.txt", "12288\n") == "linux.proc_sys");
+    CHECK(chosen_parser("uac-web01/[root]/proc/sys/kernel/randomize_va_space", "0\n") ==
+          "linux.proc_sys");
+    // A number in a file without such a name is nobody's.
+    CHECK(chosen_parser("triage/out.txt", "12288\n") != "linux.proc_sys");
+    const auto c = run("linux.proc_sys", "|/tmp/.x/collect %p\n", sys + "core_pattern.txt");
+    REQUIRE(c.size() == 1);
+    const json& cp = c[0].body["linux"]["proc_sys"];
+    CHECK(cp["name"] == "kernel.core_pattern");
+    CHECK(cp["path"] == "/proc/sys/kernel/core_pattern");
+    CHECK(cp["pipe_program"] == "/tmp/.x/collect");
+    CHECK(cp["notable"] == json::array({"core dumps piped to a program"}));
+    const auto sd =
+        run("linux.proc_sys", golden("proc_sys", "ubuntu-systemd-proc_sys_kernel_core_pattern.out"),
+            sys + "core_pattern.txt");
+    CHECK(sd[0].body["linux"]["proc_sys"]["pipe_program"] == "/usr/lib/systemd/systemd-coredump");
+    CHECK(!sd[0].body["linux"]["proc_sys"].contains("notable"));
+    const auto t = run("linux.proc_sys", "12289\n", sys + "cat_proc_sys_kernel_tainted.txt");
+    REQUIRE(t.size() == 1);
+    const json& tn = t[0].body["linux"]["proc_sys"];
+    CHECK(tn["name"] == "kernel.tainted");
+    REQUIRE(tn["taint_flags"].size() == 3);  // 12289 = P (1) + O (4096) + E (8192)
+    CHECK(tn["taint_flags"][0]["letter"] == "P");
+    CHECK(tn["taint_flags"][1]["letter"] == "O");
+    CHECK(tn["taint_flags"][2]["letter"] == "E");
+    CHECK(tn["notable"] == json::array({"out-of-tree module loaded", "unsigned module loaded"}));
+    const auto z = run("linux.proc_sys", "0\n", sys + "cat_proc_sys_kernel_tainted.txt");
+    CHECK(z[0].body["linux"]["proc_sys"]["taint_flags"] == json::array());
+    CHECK(!z[0].body["linux"]["proc_sys"].contains("notable"));
 }
