@@ -74,6 +74,7 @@ const Parser& linux_proc_pid_stat_parser();
 const Parser& linux_proc_pid_cmdline_parser();
 const Parser& linux_sudo_l_parser();
 const Parser& linux_proc_sys_parser();
+const Parser& linux_modinfo_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
@@ -144,6 +145,7 @@ std::span<const Parser* const> all() {
         &linux_proc_pid_cmdline_parser(),
         &linux_sudo_l_parser(),
         &linux_proc_sys_parser(),
+        &linux_modinfo_parser(),
         &text_lines_parser(),
     };
     // clang-format on

@@ -176,6 +176,7 @@ std::string_view token_command(std::string_view t, std::string_view next) {
         // helper-lx
         {"debsums", "package_verify"},
         {"sudoers", "sudoers"},
+        {"modinfo", "modinfo"},
     };
     if (t == "ip") {
         if (next == "route" || next == "r" || next == "ro" || next == "rt") {

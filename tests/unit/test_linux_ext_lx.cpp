@@ -28,7 +28,7 @@ namespace {
 const std::vector<std::string> kCommands = {"package_verify",  "rpm_qa",        "rpm_qi",
                                             "proc_pid_status", "proc_pid_maps", "proc_net_arp",
                                             "sudoers",         "proc_pid_stat", "proc_pid_cmdline",
-                                            "sudo_l",          "proc_sys"};
+                                            "sudo_l",          "proc_sys",      "modinfo"};
 
 constexpr std::string_view kNow = "2026-11-27T17:30:00.000Z";
 
@@ -136,8 +136,9 @@ TEST_CASE("linux ext lx: content alone is enough, renamed files are recognised",
 
 TEST_CASE("linux ext lx: traps, other commands' outputs are not claimed", "[linux][traps]") {
     const std::vector<std::string> ours = {
-        "linux.package_verify", "linux.rpm_qa",       "linux.rpm_qi", "linux.proc_pid_status",
-        "linux.proc_pid_maps",  "linux.proc_net_arp", "linux.sudoers"};
+        "linux.package_verify",   "linux.rpm_qa",       "linux.rpm_qi",   "linux.proc_pid_status",
+        "linux.proc_pid_maps",    "linux.proc_net_arp", "linux.sudoers",  "linux.proc_pid_stat",
+        "linux.proc_pid_cmdline", "linux.sudo_l",       "linux.proc_sys", "linux.modinfo"};
     auto not_ours = [&](std::string_view path, const std::string& text) {
         const std::string p = chosen_parser(path, text);
         INFO(path << " -> " << p);
@@ -398,7 +399,8 @@ TEST_CASE("linux ext lx: sudoers rules, aliases, defaults, includes", "[linux]")
 TEST_CASE("linux ext lx: damaged input gives error records, never a crash", "[linux]") {
     for (std::string_view p :
          {"linux.package_verify", "linux.rpm_qa", "linux.rpm_qi", "linux.proc_pid_status",
-          "linux.proc_pid_maps", "linux.proc_net_arp", "linux.sudoers"}) {
+          "linux.proc_pid_maps", "linux.proc_net_arp", "linux.sudoers", "linux.proc_pid_stat",
+          "linux.sudo_l", "linux.modinfo"}) {
         INFO(p);
         const auto rs = run(p, std::string("\x01\x02 binary\xff\n\n:::\n"));
         CHECK(errors(rs) >= 1);
@@ -535,4 +537,38 @@ TEST_CASE("linux ext lx: /proc/sys values by path, core_pattern and tainted expl
     const auto z = run("linux.proc_sys", "0\n", sys + "cat_proc_sys_kernel_tainted.txt");
     CHECK(z[0].body["linux"]["proc_sys"]["taint_flags"] == json::array());
     CHECK(!z[0].body["linux"]["proc_sys"].contains("notable"));
+}
+
+TEST_CASE("linux ext lx: modinfo blocks, lists and what a rootkit hunt looks for", "[linux]") {
+    CHECK(chosen_parser(
+              "uac-web01-linux-20261127170000/live_response/system/modinfo/modinfo_ext4.txt",
+              golden("modinfo", "handwritten-debian12-modinfo_ext4.out")) == "linux.modinfo");
+    const auto e =
+        bodies(run("linux.modinfo", golden("modinfo", "handwritten-debian12-modinfo_ext4.out")),
+               "linux.modinfo");
+    REQUIRE(e.size() == 1);
+    const json& x = e[0]["linux"]["modinfo"];
+    CHECK(x["alias"] == json::array({"fs-ext4", "ext3", "fs-ext3", "ext2", "fs-ext2"}));
+    CHECK(x["depends"] == json::array({"mbcache", "crc16", "jbd2"}));
+    CHECK(x["signer"] == "Debian Secure Boot CA");
+    CHECK(
+        x["signature"].get<std::string>().starts_with("7B:4A:2C:19:0E:55:8D:21:93:AF:6C:02:DD:41:"
+                                                      "58:E0:17:B3:9A:64:C8:0F"));
+    CHECK(!x.contains("notable"));
+    CHECK(e[0]["file"]["path"] == "/lib/modules/6.1.0-27-amd64/kernel/fs/ext4/ext4.ko");
+    const auto rs = run("linux.modinfo", golden("modinfo", "crafted-modinfo-rootkit.out"));
+    CHECK(errors(rs) == 1);  // modinfo: ERROR: Module vboxdrv not found.
+    const auto b = bodies(rs, "linux.modinfo");
+    REQUIRE(b.size() == 3);
+    CHECK(b[0]["linux"]["modinfo"]["notable"] ==
+          json::array(
+              {"out-of-tree module", "unsigned module", "module file outside the modules tree"}));
+    CHECK(b[0]["linux"]["modinfo"]["depends"] == json::array());
+    const json& nv = b[1]["linux"]["modinfo"];
+    CHECK(nv["firmware"].size() == 2);
+    CHECK(nv["parm"][0]["name"] == "NvSwitchRegDwords");
+    CHECK(nv["parm"][0]["description"] == "NvSwitch regkey (charp)");
+    CHECK(nv["notable"] ==
+          json::array({"out-of-tree module", "unsigned module", "proprietary license"}));
+    CHECK(!b[2]["linux"]["modinfo"].contains("notable"));  // (builtin)
 }
