@@ -10,9 +10,9 @@
 // every mainstream Linux) with start_time_utc beside it: an analyst can order processes by
 // start even when ps' START column only shows a day.
 #include <charconv>
+#include <cstdint>
 #include <iterator>
 #include <optional>
-#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -89,7 +89,11 @@ bool read_stat(std::string_view text, size_t& pos, Stat& st) {
         if (eol == std::string_view::npos) {
             eol = text.size();
         }
-        const auto w = split_ws(text.substr(close + 2, eol - close - 2));
+        std::string_view tail = text.substr(close + 2, eol - close - 2);
+        while (!tail.empty() && tail.back() == '\r') {
+            tail.remove_suffix(1);  // saved on Windows
+        }
+        const auto w = split_ws(tail);
         if (w.size() >= 20 && w.size() <= std::size(kFields) + 4 && w[0].size() == 1 &&
             !state_pretty(w[0]).empty()) {
             bool ok = true;
@@ -105,6 +109,22 @@ bool read_stat(std::string_view text, size_t& pos, Stat& st) {
         }
     }
     return false;
+}
+
+// Moves pos past blank lines and shell prompt lines (a hand-saved `cat /proc/1/stat`).
+void skip_noise(std::string_view text, size_t& pos) {
+    while (pos < text.size()) {
+        size_t eol = text.find('\n', pos);
+        eol = eol == std::string_view::npos ? text.size() : eol;
+        std::string_view line = text.substr(pos, eol - pos);
+        while (!line.empty() && line.back() == '\r') {
+            line.remove_suffix(1);
+        }
+        if (!trim(line).empty() && !linux_cmd::is_prompt_line(line)) {
+            return;
+        }
+        pos = eol < text.size() ? eol + 1 : eol;
+    }
 }
 
 void write_number(JsonWriter& w, std::string_view key, std::string_view v) {
@@ -133,9 +153,7 @@ public:
     int detect(const FileProbe& probe) const override {
         const std::string_view text = whole_lines(probe);
         size_t pos = 0;
-        while (pos < text.size() && (text[pos] == '\n' || text[pos] == ' ')) {
-            ++pos;
-        }
+        skip_noise(text, pos);
         Stat st;
         if (!read_stat(text, pos, st) || st.rest.size() < 40) {
             return 0;
@@ -159,8 +177,12 @@ public:
         Record r;
         size_t emitted = 0;
         while (pos < view.size()) {
-            if (view[pos] == '\n' || view[pos] == '\r' || view[pos] == ' ') {
-                ++pos;
+            const size_t before = pos;
+            skip_noise(view, pos);
+            if (pos >= view.size()) {
+                break;
+            }
+            if (pos != before) {
                 continue;
             }
             Stat st;

@@ -572,3 +572,28 @@ TEST_CASE("linux ext lx: modinfo blocks, lists and what a rootkit hunt looks for
           json::array({"out-of-tree module", "unsigned module", "proprietary license"}));
     CHECK(!b[2]["linux"]["modinfo"].contains("notable"));  // (builtin)
 }
+
+TEST_CASE("linux ext lx: hand-saved variants (CRLF, a prompt line) parse the same", "[linux]") {
+    // Every golden of the text formats, saved with CRLF line ends and behind the prompt
+    // line of the shell it was typed in, gives the same records as the plain file.
+    for (const std::string command :
+         {"package_verify", "rpm_qa", "rpm_qi", "proc_pid_status", "proc_pid_maps", "proc_net_arp",
+          "sudoers", "proc_pid_stat", "sudo_l", "modinfo"}) {
+        for (const auto& in : linux_golden_inputs(command)) {
+            INFO(in);
+            const std::string plain = slurp(in);
+            std::string crlf = "root@web01:~# cat out.txt\r\n";
+            for (char c : plain) {
+                if (c == '\n') {
+                    crlf.push_back('\r');
+                }
+                crlf.push_back(c);
+            }
+            const auto a = run("linux." + command, plain);
+            const auto b = run("linux." + command, crlf);
+            CHECK(bodies(a, "linux." + command).size() == bodies(b, "linux." + command).size());
+            CHECK(chosen_parser("triage/" + fs::path(in).filename().string(), crlf) ==
+                  "linux." + command);
+        }
+    }
+}
