@@ -301,7 +301,9 @@ constexpr std::array<bool, 256> byte_class(std::string_view members) {
     return t;
 }
 [[maybe_unused]] constexpr std::array<bool, 256> kInString = byte_class("\"\\");
-constexpr std::array<bool, 256> kStructural = byte_class("\"{}[]");
+// What skip_container stops at: the structure, and whitespace so it can note a value that
+// is not compact.
+constexpr std::array<bool, 256> kStructuralOrSpace = byte_class("\"{}[] \t\r\n");
 
 }  // namespace
 
@@ -337,6 +339,7 @@ int JsonFramer::peek() {
 void JsonFramer::frame_value(size_t& start, size_t& end) {
     size_t i = pos_;
     const char c = buf_[i];
+    compact_ = true;
     if (c == '"') {
         i = skip_string(i + 1);
     } else if (c == '{' || c == '[') {
@@ -485,7 +488,7 @@ size_t JsonFramer::skip_container(size_t i) {
     stack_.assign(1, buf_[i - 1] == '{' ? '}' : ']');
     for (;;) {
         const char* b = buf_.data();
-        while (!kStructural[static_cast<unsigned char>(b[i])]) {
+        while (!kStructuralOrSpace[static_cast<unsigned char>(b[i])]) {
             ++i;
         }
         if (i >= end_) {
@@ -496,7 +499,26 @@ size_t JsonFramer::skip_container(size_t i) {
         }
         const char ch = b[i];
         if (ch == '"') {
+#if defined(__SSE2__)
+            // Most strings (keys, short values) end within 16 bytes, without an escape, well
+            // before end_: step over them here and leave the rest to skip_string.
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i + 1));
+            const auto m = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
+                _mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')))));
+            if (m != 0) {
+                const size_t q = i + 1 + static_cast<size_t>(__builtin_ctz(m));
+                if (q < end_ && b[q] == '"') {
+                    i = q + 1;
+                    continue;
+                }
+            }
+#endif
             i = skip_string(i + 1);
+            continue;
+        }
+        if (json_ws(ch)) {
+            compact_ = false;
+            ++i;
             continue;
         }
         if (ch == '{' || ch == '[') {

@@ -64,8 +64,7 @@ public:
         return *this;
     }
     FastWriter& begin_object(std::string_view k) {
-        key(k);
-        out_.push_back('{');
+        key_then(k, '{');
         nonempty_[++depth_] = false;
         return *this;
     }
@@ -75,8 +74,7 @@ public:
         return *this;
     }
     FastWriter& begin_array(std::string_view k) {
-        key(k);
-        out_.push_back('[');
+        key_then(k, '[');
         nonempty_[++depth_] = false;
         return *this;
     }
@@ -184,11 +182,30 @@ private:
         }
         return trusted_utf8_ || any_high < 0x80;
     }
+    // [,]"k": in one append (a record writes dozens of keys).
     void key(std::string_view k) {
-        comma();
-        out_.push_back('"');
-        out_.append(k);
-        out_.append("\":", 2);
+        if (k.size() > kSmall) {
+            comma();
+            out_.push_back('"');
+            out_.append(k);
+            out_.append("\":", 2);
+            return;
+        }
+        char buf[kSmall + 8];
+        const char* p = key_into(buf, k);
+        out_.append(buf, static_cast<size_t>(p - buf));
+    }
+    // key(k) followed by `c`, in one append.
+    void key_then(std::string_view k, char c) {
+        if (k.size() > kSmall) {
+            key(k);
+            out_.push_back(c);
+            return;
+        }
+        char buf[kSmall + 8];
+        char* p = key_into(buf, k);
+        *p++ = c;
+        out_.append(buf, static_cast<size_t>(p - buf));
     }
     void append_escaped(std::string_view v) {
         static constexpr char kHex[] = "0123456789abcdef";
@@ -294,6 +311,12 @@ public:
     // Frames the value starting at pos() (a non-whitespace byte; the mark is at or before
     // it); on return [start, end) is the value and pos() is just past it.
     void frame_value(size_t& start, size_t& end);
+    // Whether the value frame_value() last framed has no whitespace outside its strings, so
+    // it is already minified (S3 CloudTrail objects are) and a minify pass would copy it
+    // unchanged.
+    bool last_value_compact() const {
+        return compact_;
+    }
     // The rest of the current line from pos() (without '\r\n'); pos() moves past the '\n'.
     void frame_line(size_t& start, size_t& end);
     // 1-based line number of byte `p` (p must not decrease between calls).
@@ -317,6 +340,7 @@ private:
     uint64_t lines_ = 0;
     bool eof_ = false;
     bool at_start_ = true;
+    bool compact_ = false;
 };
 
 }  // namespace evidenced::parsers::aws

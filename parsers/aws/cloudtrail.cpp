@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -130,20 +131,45 @@ constexpr std::array<Categorization, 91> kCategories = {{
     {"UpdateUser", R"(["iam"])", R"(["user","change"])"},
 }};
 
+// Every event looks its name up: an open-addressing table (FNV-1a, linear probing) costs one
+// hash and about one compare, where a binary search made seven memcmp calls.
+constexpr uint32_t fnv1a(std::string_view s) {
+    uint32_t h = 2166136261u;
+    for (char c : s) {
+        h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+    }
+    return h;
+}
+
+constexpr size_t kCategorySlots = 256;  // power of two, well above kCategories.size()
+
+constexpr std::array<uint8_t, kCategorySlots> kCategoryIndex = [] {
+    std::array<uint8_t, kCategorySlots> t{};  // 0: empty, else index + 1
+    for (size_t i = 0; i < kCategories.size(); ++i) {
+        size_t slot = fnv1a(kCategories[i].action) & (kCategorySlots - 1);
+        while (t[slot] != 0) {
+            slot = (slot + 1) & (kCategorySlots - 1);
+        }
+        t[slot] = static_cast<uint8_t>(i + 1);
+    }
+    return t;
+}();
+
 }  // namespace
 
 bool cloudtrail_categorization(std::string_view event_name,
                                std::string_view& category,
                                std::string_view& type) {
-    const auto it = std::lower_bound(
-        kCategories.begin(), kCategories.end(), event_name,
-        [](const Categorization& c, std::string_view name) { return c.action < name; });
-    if (it == kCategories.end() || it->action != event_name) {
-        return false;
+    size_t slot = fnv1a(event_name) & (kCategorySlots - 1);
+    for (; kCategoryIndex[slot] != 0; slot = (slot + 1) & (kCategorySlots - 1)) {
+        const Categorization& c = kCategories[kCategoryIndex[slot] - 1u];
+        if (c.action == event_name) {
+            category = c.category;
+            type = c.type;
+            return true;
+        }
     }
-    category = it->category;
-    type = it->type;
-    return true;
+    return false;
 }
 
 }  // namespace aws
@@ -186,6 +212,73 @@ std::string_view str_or_empty(simdjson::simdjson_result<element> v) {
 
 std::string_view member_str(const object& o, std::string_view key) {
     return str_or_empty(o[key]);
+}
+
+// k == lit for a literal: with the length known at compile time the compare is inlined
+// (string_view's operator== calls memcmp; key classification runs on every member).
+template <size_t N>
+bool is_key(std::string_view k, const char (&lit)[N]) {
+    return k.size() == N - 1 && std::memcmp(k.data(), lit, N - 1) == 0;
+}
+
+// member_str for several keys in one pass over `o`: out[i] is the string value of the first
+// member that `classify` maps to i (as at_key finds the first), empty when that member is
+// missing or not a string.  A classifier comparing against literals of a known length
+// compiles to inline compares, where each at_key scan made memcmp calls.
+template <size_t N, typename Classify>
+void member_strs(const object& o, Classify classify, std::array<std::string_view, N>& out) {
+    std::array<bool, N> seen{};
+    for (const auto field : o) {
+        const int i = classify(field.key);
+        if (i >= 0 && !seen[static_cast<size_t>(i)]) {
+            seen[static_cast<size_t>(i)] = true;
+            std::string_view v;
+            if (field.value.get(v) == simdjson::SUCCESS) {
+                out[static_cast<size_t>(i)] = v;
+            }
+        }
+    }
+}
+
+// The userIdentity members emit_event reads.
+enum IdentityField { kUiType, kUiUserName, kUiPrincipalId, kUiAccountId, kUiArn, kUiInvokedBy };
+
+int identity_field(std::string_view k) {
+    switch (k.size()) {
+        case 3: return is_key(k, "arn") ? kUiArn : -1;
+        case 4: return is_key(k, "type") ? kUiType : -1;
+        case 8: return is_key(k, "userName") ? kUiUserName : -1;
+        case 9:
+            return is_key(k, "accountId")   ? kUiAccountId
+                   : is_key(k, "invokedBy") ? kUiInvokedBy
+                                            : -1;
+        case 11: return is_key(k, "principalId") ? kUiPrincipalId : -1;
+        default: return -1;
+    }
+}
+
+// The requestParameters members emit_event reads.
+enum RequestField { kRqUserName, kRqNewUserName, kRqGroupName };
+
+int request_field(std::string_view k) {
+    switch (k.size()) {
+        case 8: return is_key(k, "userName") ? kRqUserName : -1;
+        case 9: return is_key(k, "groupName") ? kRqGroupName : -1;
+        case 11: return is_key(k, "newUserName") ? kRqNewUserName : -1;
+        default: return -1;
+    }
+}
+
+// The tlsDetails members emit_event reads.
+enum TlsField { kTlsVersion, kTlsCipher, kTlsHost };
+
+int tls_field(std::string_view k) {
+    switch (k.size()) {
+        case 10: return is_key(k, "tlsVersion") ? kTlsVersion : -1;
+        case 11: return is_key(k, "cipherSuite") ? kTlsCipher : -1;
+        case 24: return is_key(k, "clientProvidedHostHeader") ? kTlsHost : -1;
+        default: return -1;
+    }
 }
 
 // `v`, or nothing for the placeholders Elastic's pipeline drops before mapping ("-", "none").
@@ -232,31 +325,31 @@ enum TopField {
 
 int top_field(std::string_view k) {
     switch (k.size()) {
-        case 7: return k == "eventID" ? kEventId : k == "message" ? kMessage : -1;
+        case 7: return is_key(k, "eventID") ? kEventId : is_key(k, "message") ? kMessage : -1;
         case 9:
-            return k == "eventTime"   ? kEventTime
-                   : k == "eventName" ? kEventName
-                   : k == "awsRegion" ? kAwsRegion
-                   : k == "userAgent" ? kUserAgent
-                   : k == "errorCode" ? kErrorCode
-                                      : -1;
-        case 10: return k == "tlsDetails" ? kTlsDetails : -1;
-        case 11: return k == "eventSource" ? kEventSource : -1;
-        case 12:
-            return k == "eventVersion"   ? kEventVersion
-                   : k == "userIdentity" ? kUserIdentity
-                   : k == "errorMessage" ? kErrorMessage
-                                         : -1;
-        case 13: return k == "digestEndTime" ? kDigestEndTime : -1;
-        case 15:
-            return k == "CloudTrailEvent"   ? kCloudTrailEvent
-                   : k == "sourceIPAddress" ? kSourceIp
-                   : k == "digestStartTime" ? kDigestStartTime
+            return is_key(k, "eventTime")   ? kEventTime
+                   : is_key(k, "eventName") ? kEventName
+                   : is_key(k, "awsRegion") ? kAwsRegion
+                   : is_key(k, "userAgent") ? kUserAgent
+                   : is_key(k, "errorCode") ? kErrorCode
                                             : -1;
-        case 16: return k == "responseElements" ? kResponseElements : -1;
-        case 17: return k == "requestParameters" ? kRequestParameters : -1;
-        case 18: return k == "recipientAccountId" ? kRecipientAccountId : -1;
-        case 19: return k == "additionalEventData" ? kAdditionalEventData : -1;
+        case 10: return is_key(k, "tlsDetails") ? kTlsDetails : -1;
+        case 11: return is_key(k, "eventSource") ? kEventSource : -1;
+        case 12:
+            return is_key(k, "eventVersion")   ? kEventVersion
+                   : is_key(k, "userIdentity") ? kUserIdentity
+                   : is_key(k, "errorMessage") ? kErrorMessage
+                                               : -1;
+        case 13: return is_key(k, "digestEndTime") ? kDigestEndTime : -1;
+        case 15:
+            return is_key(k, "CloudTrailEvent")   ? kCloudTrailEvent
+                   : is_key(k, "sourceIPAddress") ? kSourceIp
+                   : is_key(k, "digestStartTime") ? kDigestStartTime
+                                                  : -1;
+        case 16: return is_key(k, "responseElements") ? kResponseElements : -1;
+        case 17: return is_key(k, "requestParameters") ? kRequestParameters : -1;
+        case 18: return is_key(k, "recipientAccountId") ? kRecipientAccountId : -1;
+        case 19: return is_key(k, "additionalEventData") ? kAdditionalEventData : -1;
         default: return -1;
     }
 }
@@ -820,7 +913,7 @@ private:
             size_t s;
             size_t e;
             f.frame_value(s, e);
-            handle_value(f.data() + s, e - s, where_for(single), 0);
+            handle_value(f.data() + s, e - s, where_for(single), 0, f.last_value_compact());
             return;
         }
         f.set_mark(f.pos());
@@ -929,7 +1022,8 @@ private:
             f.set_mark(f.pos());
             f.frame_value(s, e);
             if (kind == ArrayKind::kEvents) {
-                handle_value(f.data() + s, e - s, Where{++record_index_, false}, 0);
+                handle_value(f.data() + s, e - s, Where{++record_index_, false}, 0,
+                             f.last_value_compact());
             } else if (kind == ArrayKind::kLakeRows) {
                 lake_row(f.data() + s, e - s, Where{++record_index_, false});
             }
@@ -1136,7 +1230,8 @@ public:
 private:
     // Parses one JSON value (padded buffer) and emits what it is: an event, a digest, or a
     // wrapper element whose string member holds the event (CloudTrailEvent, message).
-    void handle_value(const char* p, size_t len, Where w, int depth) {
+    // `compact`: the framer saw no whitespace outside the value's strings.
+    void handle_value(const char* p, size_t len, Where w, int depth, bool compact = false) {
         simdjson::dom::parser& parser = depth == 0 ? parser_ : inner_parser_;
         element root;
         bool repaired = false;
@@ -1148,6 +1243,7 @@ private:
             len = fixed.size();
             err = parser.parse(p, len, true).get(root);
             repaired = err == simdjson::SUCCESS;
+            compact = false;
         }
         std::string_view original(p, len);
         if (err == simdjson::NUMBER_ERROR) {
@@ -1236,7 +1332,7 @@ private:
                 std::string_view(p, len));
             return;
         }
-        emit_event(top, p, len, w, repaired);
+        emit_event(top, p, len, w, repaired, compact);
     }
 
     // The original JSON text with insignificant whitespace removed.
@@ -1261,7 +1357,8 @@ private:
         related_users_.push_back(u);
     }
 
-    void emit_event(const TopFields& ev, const char* p, size_t len, Where w, bool repaired) {
+    void emit_event(
+        const TopFields& ev, const char* p, size_t len, Where w, bool repaired, bool compact) {
         Record& r = rec_;
         r.clear();
         r.dataset = "aws.cloudtrail";
@@ -1329,17 +1426,19 @@ private:
         std::string_view service_name;
         std::string_view ui_type;
         if (has_ui) {
-            ui_type = member_str(ui, "type");
-            user_name = named(member_str(ui, "userName"));
-            user_id = named(member_str(ui, "principalId"));
-            account = named(member_str(ui, "accountId"));
+            std::array<std::string_view, 6> f;
+            member_strs(ui, identity_field, f);
+            ui_type = f[kUiType];
+            user_name = named(f[kUiUserName]);
+            user_id = named(f[kUiPrincipalId]);
+            account = named(f[kUiAccountId]);
             if (ui_type == "AssumedRole" || ui_type == "FederatedUser") {
                 const std::string_view issuer =
                     named(str_or_empty(ui.at_pointer("/sessionContext/sessionIssuer/userName")));
                 if (!issuer.empty()) {
                     user_name = issuer;
                 }
-                session = named(sts_session_name(member_str(ui, "arn")));
+                session = named(sts_session_name(f[kUiArn]));
                 const size_t at = session.find('@');
                 if (at != std::string_view::npos && at > 0) {
                     session_local = session.substr(0, at);
@@ -1349,7 +1448,7 @@ private:
                 // Since 2025 Identity Center users carry no principalId (SPEC (a)).
                 user_id = named(str_or_empty(ui.at_pointer("/onBehalfOf/userId")));
             } else if (ui_type == "AWSService") {
-                service_name = named(member_str(ui, "invokedBy"));
+                service_name = named(f[kUiInvokedBy]);
             }
         }
         // Elastic reads additionalEventData.UserName on UserAuthentication events only; an
@@ -1376,9 +1475,11 @@ private:
         std::string_view changes_name;
         std::string_view group_name;
         if (has_request) {
-            target_name = named(member_str(request, "userName"));
-            changes_name = named(member_str(request, "newUserName"));
-            group_name = named(member_str(request, "groupName"));
+            std::array<std::string_view, 3> f;
+            member_strs(request, request_field, f);
+            target_name = named(f[kRqUserName]);
+            changes_name = named(f[kRqNewUserName]);
+            group_name = named(f[kRqGroupName]);
         }
         std::string_view target_id;
         std::string_view group_id;
@@ -1406,7 +1507,10 @@ private:
 
         aws::FastWriter b(r.body, true);
         b.resume_object(false);
-        b.begin_object("aws").raw("cloudtrail", minified(p, len)).end_object();
+        // Minifying a compact value would copy it unchanged.
+        b.begin_object("aws")
+            .raw("cloudtrail", compact ? std::string_view(p, len) : minified(p, len))
+            .end_object();
         b.begin_object("cloud").str("provider", "aws");
         b.opt_object("account", {{"id", account}});
         b.opt_str("region", region);
@@ -1455,10 +1559,15 @@ private:
         object tls;
         // A block of placeholders ({"tlsVersion":"tlsVersion",...}, seen in Grafana events)
         // says nothing; Elastic drops it too.
-        if (ev.obj(kTlsDetails, tls) && member_str(tls, "tlsVersion") != "tlsVersion") {
-            const std::string_view version = named(member_str(tls, "tlsVersion"));
-            const std::string_view cipher = named(member_str(tls, "cipherSuite"));
-            const std::string_view host = named(member_str(tls, "clientProvidedHostHeader"));
+        std::array<std::string_view, 3> tf;
+        const bool has_tls = ev.obj(kTlsDetails, tls);
+        if (has_tls) {
+            member_strs(tls, tls_field, tf);
+        }
+        if (has_tls && tf[kTlsVersion] != "tlsVersion") {
+            const std::string_view version = named(tf[kTlsVersion]);
+            const std::string_view cipher = named(tf[kTlsCipher]);
+            const std::string_view host = named(tf[kTlsHost]);
             const size_t v = version.find('v');
             const bool split = v != std::string_view::npos && v > 0 && v + 1 < version.size();
             if (!version.empty() || !cipher.empty() || !host.empty()) {
