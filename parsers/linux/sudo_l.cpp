@@ -16,6 +16,7 @@
 
 #include "daemon/common/json_writer.hpp"
 #include "parsers/linux/common.hpp"
+#include "parsers/linux/sudo_spec.hpp"
 
 namespace evidenced::parsers {
 
@@ -26,11 +27,6 @@ using linux_cmd::output_lines;
 using linux_cmd::read_all;
 using linux_cmd::trim;
 using linux_cmd::whole_lines;
-
-constexpr std::string_view kTags[] = {"NOPASSWD",   "PASSWD",       "NOEXEC",    "EXEC",
-                                      "SETENV",     "NOSETENV",     "LOG_INPUT", "NOLOG_INPUT",
-                                      "LOG_OUTPUT", "NOLOG_OUTPUT", "MAIL",      "NOMAIL",
-                                      "FOLLOW",     "NOFOLLOW",     "INTERCEPT", "NOINTERCEPT"};
 
 enum class Head { kNone, kDefaults, kRunasDefaults, kRules, kDenied };
 
@@ -84,15 +80,6 @@ std::vector<std::string_view> split_commas(std::string_view s) {
         }
     }
     return out;
-}
-
-bool is_tag(std::string_view s) {
-    for (std::string_view t : kTags) {
-        if (s == t) {
-            return true;
-        }
-    }
-    return false;
 }
 
 void list(JsonWriter& w, std::string_view key, const std::vector<std::string_view>& v) {
@@ -192,21 +179,10 @@ public:
                 end(w);
                 continue;
             }
-            std::string_view runas;
-            if (const size_t close = rest.find(')'); close != std::string_view::npos) {
-                runas = trim(rest.substr(1, close - 1));
-                rest = trim(rest.substr(close + 1));
-            }
-            std::vector<std::string_view> tags;
-            for (;;) {
-                const size_t colon = rest.find(':');
-                if (colon == std::string_view::npos || !is_tag(trim(rest.substr(0, colon)))) {
-                    break;
-                }
-                tags.push_back(trim(rest.substr(0, colon)));
-                rest = trim(rest.substr(colon + 1));
-            }
-            const auto commands = split_commas(rest);
+            const auto spec = linux_cmd::split_sudo_commands(rest);
+            const std::string_view runas = spec.runas;
+            const std::vector<std::string_view>& tags = spec.tags;
+            const auto commands = split_commas(spec.commands);
             JsonWriter w = begin(line, "rule");
             w.str("runas", runas);
             if (!tags.empty()) {

@@ -15,6 +15,7 @@
 
 #include "daemon/common/json_writer.hpp"
 #include "parsers/linux/common.hpp"
+#include "parsers/linux/sudo_spec.hpp"
 
 namespace evidenced::parsers {
 
@@ -74,11 +75,6 @@ bool host_list(std::string_view h) {
 
 constexpr std::string_view kAliases[] = {"User_Alias", "Runas_Alias", "Host_Alias", "Cmnd_Alias",
                                          "Cmd_Alias"};
-constexpr std::string_view kTags[] = {"NOPASSWD",   "PASSWD",       "NOEXEC",    "EXEC",
-                                      "SETENV",     "NOSETENV",     "LOG_INPUT", "NOLOG_INPUT",
-                                      "LOG_OUTPUT", "NOLOG_OUTPUT", "MAIL",      "NOMAIL",
-                                      "FOLLOW",     "NOFOLLOW",     "INTERCEPT", "NOINTERCEPT"};
-
 Type classify(std::string_view t) {
     if (t.empty()) {
         return Type::kNone;
@@ -174,40 +170,16 @@ void write_list(JsonWriter& w, std::string_view key, const std::vector<std::stri
     w.end_array();
 }
 
-bool is_tag(std::string_view s) {
-    for (std::string_view t : kTags) {
-        if (s == t) {
-            return true;
-        }
-    }
-    return false;
-}
-
 // One `hosts = (runas) TAG: cmds` group of a user spec.
 void write_spec(JsonWriter& w,
                 std::string_view users_s,
                 std::string_view hosts_s,
                 std::string_view rest) {
     const auto users = split_list(users_s);
-    std::string_view runas;
-    rest = trim(rest);
-    if (!rest.empty() && rest[0] == '(') {
-        const size_t close = rest.find(')');
-        if (close != std::string_view::npos) {
-            runas = trim(rest.substr(1, close - 1));
-            rest = trim(rest.substr(close + 1));
-        }
-    }
-    std::vector<std::string_view> tags;
-    for (;;) {
-        const size_t colon = rest.find(':');
-        if (colon == std::string_view::npos || !is_tag(trim(rest.substr(0, colon)))) {
-            break;
-        }
-        tags.push_back(trim(rest.substr(0, colon)));
-        rest = trim(rest.substr(colon + 1));
-    }
-    const auto commands = split_list(rest);
+    const auto spec = linux_cmd::split_sudo_commands(rest);
+    const std::string_view runas = spec.runas;
+    const std::vector<std::string_view>& tags = spec.tags;
+    const auto commands = split_list(spec.commands);
     w.str("type", "user_spec");
     write_list(w, "users", users);
     write_list(w, "hosts", split_list(hosts_s));
@@ -325,7 +297,8 @@ public:
                         if (e != std::string_view::npos &&
                             (stop == std::string_view::npos || e < stop)) {
                             const std::string_view h = trim(after.substr(0, e));
-                            if (!h.empty() && !is_tag(h) && name_chars(h) && host_list(h)) {
+                            if (!h.empty() && !linux_cmd::is_sudo_tag(h) && name_chars(h) &&
+                                host_list(h)) {
                                 next = c;
                                 break;
                             }
