@@ -53,7 +53,6 @@ python3 bench/make_corpus.py --scale "$scale" --out "$corpus" | tail -n 1
 bytes=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['uncompressed_bytes'])" \
     "$corpus/manifest.json")
 out=$work/out
-rm -rf "$work/trash"  # left by an interrupted run
 results=$work/results-$scale.tsv
 : >"$results"
 
@@ -85,19 +84,7 @@ measure() {
     printf '  %-58s %7ss  %5s MiB RSS\n' "$name" "$secs" "$((rss / 1024))"
 }
 
-# Each row starts in an empty $out.  The previous one is moved aside, not deleted, until the
-# end of the run: on this VM's ext4 (no journal) every inode allocation scans the inodes
-# deleted in the last 60-300 s, and a row right after `rm -rf` of a previous row's thousands
-# of files paid for them (a tenth of the CloudTrail row's CPU) -- a cost of the harness, not
-# of the tool, and one the peers, which create a single file, never see.
-trash=$work/trash
-fresh() {
-    if [[ -e $out ]]; then
-        mkdir -p "$trash"
-        mv "$out" "$trash/$(date +%s%N)"
-    fi
-    mkdir -p "$out"
-}
+fresh() { rm -rf "$out"; mkdir -p "$out"; }
 
 echo "corpus: $corpus ($((bytes / 1048576)) MiB uncompressed), evidenced: $bin"
 echo "== store-only: a greppable tree from the bundle"
@@ -228,7 +215,7 @@ print("\n".join(out))' "$parser_mib"
         echo "  records: evidenced linux.$cmd $ev_n, jc $jc_n"
     done
 fi
-rm -rf "$out" "$trash"
+rm -rf "$out"
 
 echo
 python3 - "$results" "$bytes" <<'EOF'
