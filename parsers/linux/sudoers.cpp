@@ -269,10 +269,12 @@ public:
                 sink.emit(make_error_record(ln.of(first), true, "sudoers: line does not parse", t));
                 continue;
             }
+            // A named copy: clang 14 cannot capture a structured binding.
+            const uint64_t position = ln.of(first);
             auto start = [&] {
                 r.clear();
                 r.dataset = "linux.sudoers";
-                r.position = ln.of(first);
+                r.position = position;
             };
             if (type == Type::kSpec) {
                 // "users host1 = cmds : host2 = cmds": one record per host group.
