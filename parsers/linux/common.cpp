@@ -177,6 +177,8 @@ std::string_view token_command(std::string_view t, std::string_view next) {
         {"debsums", "package_verify"},
         {"sudoers", "sudoers"},
         {"modinfo", "modinfo"},
+        // helper-lx2
+        {"lscpu", "lscpu"},
     };
     if (t == "ip") {
         if (next == "route" || next == "r" || next == "ro" || next == "rt") {

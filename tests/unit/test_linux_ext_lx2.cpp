@@ -1,0 +1,112 @@
+// Linux command parsers of helper-lx2: linux.lscpu.  Golden files under
+// tests/golden/linux/<command>/ (Debian 12 captures, crafted samples:
+// tests/fixtures/linux/ext-lx2/ORIGINS.md) render as expected and are recognised by name and
+// content; the facts an analyst needs are checked one by one, and a neighbour's look-alike
+// output is not claimed.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/collect.hpp"
+#include "tests/support/golden.hpp"
+#include "tests/support/linux_golden.hpp"
+
+namespace fs = std::filesystem;
+using evidenced::testing::chosen_parser;
+using evidenced::testing::Collected;
+using evidenced::testing::linux_golden_inputs;
+using evidenced::testing::run_parser;
+using evidenced::testing::slurp;
+using nlohmann::json;
+
+namespace {
+
+const std::vector<std::string> kCommands = {"lscpu"};
+
+constexpr std::string_view kNow = "2026-11-27T19:00:00.000Z";
+const std::string kUac = "uac-web01-linux-20261127190000/live_response/";
+
+std::vector<Collected> run(std::string_view parser,
+                           const std::string& text,
+                           std::string_view member = "triage/out.txt") {
+    return run_parser(parser, text, member, nullptr, kNow);
+}
+
+std::string golden(std::string_view command, std::string_view name) {
+    for (const auto& in : linux_golden_inputs(command)) {
+        if (fs::path(in).filename() == name) {
+            return slurp(in);
+        }
+    }
+    FAIL("no golden " << name);
+    return {};
+}
+
+std::vector<json> bodies(const std::vector<Collected>& rs, std::string_view dataset) {
+    std::vector<json> out;
+    for (const auto& r : rs) {
+        if (r.dataset == dataset) {
+            out.push_back(r.body);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("linux ext lx2 golden files render as expected", "[golden][linux]") {
+    CHECK(evidenced::testing::check_linux_goldens(kCommands, 2) >= 2);
+}
+
+TEST_CASE("linux ext lx2 golden files are recognised by name and content", "[golden][linux]") {
+    evidenced::testing::check_linux_recognised(kCommands);
+}
+
+TEST_CASE("linux ext lx2: lscpu is one record with jc-style keys", "[linux]") {
+    const auto rs = run("linux.lscpu", golden("lscpu", "debian12-lscpu.out"));
+    const auto b = bodies(rs, "linux.lscpu");
+    REQUIRE(rs.size() == 1);
+    REQUIRE(b.size() == 1);
+    const json& c = b[0]["linux"]["lscpu"];
+    CHECK(c["architecture"] == "x86_64");
+    CHECK(c["cpu_op_mode_s"] == "32-bit, 64-bit");
+    CHECK(c["cpu_s"] == "2");
+    CHECK(c["on_line_cpu_s_list"] == "0,1");
+    CHECK(c["model_name"] == "AMD EPYC");
+    CHECK(c["hypervisor_vendor"] == "KVM");
+    CHECK(c["l3_cache"] == "32 MiB (1 instance)");
+    CHECK(c["vulnerability_spec_store_bypass"] ==
+          "Mitigation; Speculative Store Bypass disabled via prctl");
+    REQUIRE(c["flags"].is_array());
+    CHECK(c["flags"][0] == "fpu");
+    CHECK(c["flags"].size() == 99);
+
+    const auto old =
+        bodies(run("linux.lscpu", golden("lscpu", "crafted-rhel7-style-lscpu.out")), "linux.lscpu");
+    REQUIRE(old.size() == 1);
+    CHECK(old[0]["linux"]["lscpu"]["cpu_mhz"] == "2394.055");
+    CHECK(old[0]["linux"]["lscpu"]["numa_node0_cpu_s"] == "0-3");
+}
+
+TEST_CASE("linux ext lx2: lscpu by UAC name and by content", "[linux]") {
+    const std::string text = golden("lscpu", "debian12-lscpu.out");
+    CHECK(chosen_parser(kUac + "hardware/lscpu.txt", text) == "linux.lscpu");
+    CHECK(chosen_parser("renamed.bin", text) == "linux.lscpu");
+}
+
+TEST_CASE("linux ext lx2 traps: lscpu does not claim hostnamectl or /proc/cpuinfo", "[linux]") {
+    const std::string hostnamectl =
+        " Static hostname: web01\n       Icon name: computer-vm\n         Chassis: vm\n"
+        "      Machine ID: 0123456789abcdef0123456789abcdef\n"
+        "Operating System: Debian GNU/Linux 12 (bookworm)\n"
+        "          Kernel: Linux 6.1.0-27-amd64\n    Architecture: x86-64\n";
+    CHECK(chosen_parser(kUac + "system/hostnamectl.txt", hostnamectl) != "linux.lscpu");
+    CHECK(chosen_parser("out.txt", hostnamectl) != "linux.lscpu");
+    const std::string cpuinfo =
+        "processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\nmodel name\t: AMD EPYC\n"
+        "flags\t\t: fpu vme de pse\n\n";
+    CHECK(chosen_parser("proc/cpuinfo", cpuinfo) != "linux.lscpu");
+}
