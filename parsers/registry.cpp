@@ -76,6 +76,7 @@ const Parser& linux_sudo_l_parser();
 const Parser& linux_proc_sys_parser();
 const Parser& linux_modinfo_parser();
 const Parser& linux_lscpu_parser();
+const Parser& linux_vmstat_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
@@ -148,6 +149,7 @@ std::span<const Parser* const> all() {
         &linux_proc_sys_parser(),
         &linux_modinfo_parser(),
         &linux_lscpu_parser(),
+        &linux_vmstat_parser(),
         &text_lines_parser(),
     };
     // clang-format on

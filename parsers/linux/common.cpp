@@ -179,6 +179,7 @@ std::string_view token_command(std::string_view t, std::string_view next) {
         {"modinfo", "modinfo"},
         // helper-lx2
         {"lscpu", "lscpu"},
+        {"vmstat", "vmstat"},
     };
     if (t == "ip") {
         if (next == "route" || next == "r" || next == "ro" || next == "rt") {

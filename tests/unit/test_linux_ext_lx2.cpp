@@ -1,4 +1,4 @@
-// Linux command parsers of helper-lx2: linux.lscpu.  Golden files under
+// Linux command parsers of helper-lx2: linux.lscpu, linux.vmstat.  Golden files under
 // tests/golden/linux/<command>/ (Debian 12 captures, crafted samples:
 // tests/fixtures/linux/ext-lx2/ORIGINS.md) render as expected and are recognised by name and
 // content; the facts an analyst needs are checked one by one, and a neighbour's look-alike
@@ -24,7 +24,7 @@ using nlohmann::json;
 
 namespace {
 
-const std::vector<std::string> kCommands = {"lscpu"};
+const std::vector<std::string> kCommands = {"lscpu", "vmstat"};
 
 constexpr std::string_view kNow = "2026-11-27T19:00:00.000Z";
 const std::string kUac = "uac-web01-linux-20261127190000/live_response/";
@@ -109,4 +109,69 @@ TEST_CASE("linux ext lx2 traps: lscpu does not claim hostnamectl or /proc/cpuinf
         "processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\nmodel name\t: AMD EPYC\n"
         "flags\t\t: fpu vme de pse\n\n";
     CHECK(chosen_parser("proc/cpuinfo", cpuinfo) != "linux.lscpu");
+}
+
+TEST_CASE("linux ext lx2: vmstat is one record per sample with jc's names", "[linux]") {
+    const auto rs = run("linux.vmstat", golden("vmstat", "debian12-vmstat_1_3.out"));
+    const auto b = bodies(rs, "linux.vmstat");
+    REQUIRE(rs.size() == 3);
+    REQUIRE(b.size() == 3);
+    const json& s0 = b[0]["linux"]["vmstat"];
+    CHECK(s0["runnable_procs"] == 1);
+    CHECK(s0["free_mem"] == 16421428);
+    CHECK(s0["cache_mem"] == 7640260);
+    CHECK(s0["blocks_out"] == 7323);
+    CHECK(s0["user_time"] == 69);
+    CHECK(s0["stolen_time"] == 1);
+    CHECK(s0["inactive_mem"].is_null());
+    CHECK(s0["timestamp"].is_null());
+    CHECK(b[1]["linux"]["vmstat"]["idle_time"] == 100);
+    CHECK(b[2]["linux"]["vmstat"]["interrupts"] == 71);
+
+    const auto at = bodies(run("linux.vmstat", golden("vmstat", "debian12-vmstat_-a_-t_1_2.out")),
+                           "linux.vmstat");
+    REQUIRE(at.size() == 2);
+    const json& a = at[1]["linux"]["vmstat"];
+    CHECK(a["inactive_mem"] == 2658480);
+    CHECK(a["active_mem"] == 4324176);
+    CHECK(a["buffer_mem"].is_null());
+    CHECK(a["timestamp"] == "2026-11-27 18:59:24");
+    CHECK(a["timezone"] == "UTC");
+    CHECK(a["timestamp_utc"] == "2026-11-27T18:59:24.000Z");
+
+    const auto wide =
+        bodies(run("linux.vmstat", golden("vmstat", "debian12-vmstat_-w.out")), "linux.vmstat");
+    REQUIRE(wide.size() == 1);
+    CHECK(wide[0]["linux"]["vmstat"]["guest_time"] == 0);
+    CHECK(wide[0]["linux"]["vmstat"]["free_mem"] == 16800936);
+}
+
+TEST_CASE("linux ext lx2: a damaged vmstat row is an error record, the rest still parse",
+          "[linux]") {
+    const std::string text = golden("vmstat", "debian12-vmstat_1_3.out") + " 1  0  zz\n";
+    const auto rs = run("linux.vmstat", text);
+    CHECK(bodies(rs, "linux.vmstat").size() == 3);
+    CHECK(bodies(rs, "evidenced.error").size() == 1);
+}
+
+TEST_CASE("linux ext lx2: vmstat by UAC name and by content", "[linux]") {
+    const std::string text = golden("vmstat", "debian12-vmstat.out");
+    CHECK(chosen_parser(kUac + "system/vmstat.txt", text) == "linux.vmstat");
+    CHECK(chosen_parser("renamed.bin", golden("vmstat", "debian12-vmstat_-w.out")) ==
+          "linux.vmstat");
+}
+
+TEST_CASE("linux ext lx2 traps: vmstat does not claim free, vmstat -d or vmstat -s", "[linux]") {
+    const std::string free_out =
+        "               total        used        free      shared  buff/cache   available\n"
+        "Mem:        24683656      597948    16796520        1148     7645788    24085708\n"
+        "Swap:              0           0           0\n";
+    CHECK(chosen_parser(kUac + "system/free.txt", free_out) != "linux.vmstat");
+    const std::string disk =
+        "disk- ------------reads------------ ------------writes----------- -----IO------\n"
+        "       total merged sectors      ms  total merged sectors      ms    cur    sec\n"
+        "loop0    237      0    6954      39     23     71    8972     227      0      0\n";
+    CHECK(chosen_parser(kUac + "system/vmstat_-d.txt", disk) != "linux.vmstat");
+    const std::string stats = "     24683656 K total memory\n       597948 K used memory\n";
+    CHECK(chosen_parser(kUac + "system/vmstat_-s.txt", stats) != "linux.vmstat");
 }
