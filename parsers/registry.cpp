@@ -77,6 +77,7 @@ const Parser& linux_proc_sys_parser();
 const Parser& linux_modinfo_parser();
 const Parser& linux_lscpu_parser();
 const Parser& linux_vmstat_parser();
+const Parser& linux_pip_list_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
@@ -150,6 +151,7 @@ std::span<const Parser* const> all() {
         &linux_modinfo_parser(),
         &linux_lscpu_parser(),
         &linux_vmstat_parser(),
+        &linux_pip_list_parser(),
         &text_lines_parser(),
     };
     // clang-format on

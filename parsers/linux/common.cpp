@@ -180,6 +180,9 @@ std::string_view token_command(std::string_view t, std::string_view next) {
         // helper-lx2
         {"lscpu", "lscpu"},
         {"vmstat", "vmstat"},
+        {"pip", "pip_list"},
+        {"pip2", "pip_list"},
+        {"pip3", "pip_list"},
     };
     if (t == "ip") {
         if (next == "route" || next == "r" || next == "ro" || next == "rt") {

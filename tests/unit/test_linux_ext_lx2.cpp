@@ -1,4 +1,5 @@
-// Linux command parsers of helper-lx2: linux.lscpu, linux.vmstat.  Golden files under
+// Linux command parsers of helper-lx2: linux.lscpu, linux.vmstat,
+// linux.pip_list.  Golden files under
 // tests/golden/linux/<command>/ (Debian 12 captures, crafted samples:
 // tests/fixtures/linux/ext-lx2/ORIGINS.md) render as expected and are recognised by name and
 // content; the facts an analyst needs are checked one by one, and a neighbour's look-alike
@@ -24,7 +25,7 @@ using nlohmann::json;
 
 namespace {
 
-const std::vector<std::string> kCommands = {"lscpu", "vmstat"};
+const std::vector<std::string> kCommands = {"lscpu", "vmstat", "pip_list"};
 
 constexpr std::string_view kNow = "2026-11-27T19:00:00.000Z";
 const std::string kUac = "uac-web01-linux-20261127190000/live_response/";
@@ -174,4 +175,74 @@ TEST_CASE("linux ext lx2 traps: vmstat does not claim free, vmstat -d or vmstat 
     CHECK(chosen_parser(kUac + "system/vmstat_-d.txt", disk) != "linux.vmstat");
     const std::string stats = "     24683656 K total memory\n       597948 K used memory\n";
     CHECK(chosen_parser(kUac + "system/vmstat_-s.txt", stats) != "linux.vmstat");
+}
+
+TEST_CASE("linux ext lx2: pip list, pip list -v and pip freeze name each package", "[linux]") {
+    const auto cols = bodies(run("linux.pip_list", golden("pip_list", "debian12-pip3_list.out")),
+                             "linux.pip_list");
+    REQUIRE(cols.size() == 28);
+    CHECK(cols[0]["linux"]["pip_list"]["package"] == "annotated-types");
+    CHECK(cols[0]["linux"]["pip_list"]["version"] == "0.7.0");
+    CHECK(cols[0]["package"]["name"] == "annotated-types");
+    CHECK(cols[0]["package"]["version"] == "0.7.0");
+
+    const auto verbose = bodies(
+        run("linux.pip_list", golden("pip_list", "debian12-pip3_list_-v.out")), "linux.pip_list");
+    REQUIRE(verbose.size() == 10);
+    CHECK(verbose[1]["linux"]["pip_list"]["package"] == "antlr4-python3-runtime");
+    CHECK(verbose[1]["linux"]["pip_list"]["location"] ==
+          "/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages");
+    CHECK(verbose[1]["linux"]["pip_list"]["installer"] == "pip");
+
+    const auto frozen = bodies(run("linux.pip_list", golden("pip_list", "debian12-pip_freeze.out")),
+                               "linux.pip_list");
+    REQUIRE(frozen.size() == 25);
+    CHECK(frozen[0]["package"]["name"] == "annotated-types");
+    CHECK(frozen[0]["package"]["version"] == "0.7.0");
+
+    const auto rs = run("linux.pip_list", golden("pip_list", "crafted-pip_freeze-forms.out"));
+    const auto forms = bodies(rs, "linux.pip_list");
+    CHECK(bodies(rs, "evidenced.error").empty());
+    REQUIRE(forms.size() == 6);
+    CHECK(forms[1]["linux"]["pip_list"]["source"] == "/opt/helper");
+    CHECK(forms[1]["linux"]["pip_list"]["editable"] == true);
+    CHECK(forms[2]["package"]["name"] == "ops_agent");
+    CHECK(forms[3]["package"]["name"] == "requests");
+    CHECK(forms[3]["linux"]["pip_list"]["source"] ==
+          "file:///tmp/build/requests-2.31.0-py3-none-any.whl");
+    CHECK(forms[4]["package"]["version"] == "1.0-local");
+
+    const auto legacy = bodies(
+        run("linux.pip_list", golden("pip_list", "crafted-pip_list-legacy.out")), "linux.pip_list");
+    REQUIRE(legacy.size() == 4);
+    CHECK(legacy[2]["package"]["version"] == "2.18.4");
+    CHECK(legacy[2]["linux"]["pip_list"]["location"] == "/usr/lib/python2.7/dist-packages");
+}
+
+TEST_CASE("linux ext lx2: pip outputs by UAC name and by content", "[linux]") {
+    CHECK(chosen_parser(kUac + "packages/pip_list.txt",
+                        golden("pip_list", "debian12-pip3_list.out")) == "linux.pip_list");
+    CHECK(chosen_parser(kUac + "packages/pip3_list.txt",
+                        golden("pip_list", "debian12-pip3_list.out")) == "linux.pip_list");
+    CHECK(chosen_parser(kUac + "packages/pip_list_-v.txt",
+                        golden("pip_list", "debian12-pip3_list_-v.out")) == "linux.pip_list");
+    CHECK(chosen_parser(kUac + "packages/pip_freeze.txt",
+                        golden("pip_list", "debian12-pip_freeze.out")) == "linux.pip_list");
+    CHECK(chosen_parser("renamed.bin", golden("pip_list", "debian12-pip3_list.out")) ==
+          "linux.pip_list");
+    CHECK(chosen_parser("renamed.bin", golden("pip_list", "debian12-pip_freeze.out")) ==
+          "linux.pip_list");
+}
+
+TEST_CASE("linux ext lx2 traps: pip_list does not claim requirements files, pip show or dpkg",
+          "[linux]") {
+    const std::string freeze = golden("pip_list", "debian12-pip_freeze.out");
+    CHECK(chosen_parser("[root]/opt/app/requirements.txt", freeze) != "linux.pip_list");
+    CHECK(chosen_parser("[root]/opt/app/requirements-dev.txt", freeze) != "linux.pip_list");
+    const std::string show =
+        "Name: requests\nVersion: 2.31.0\nSummary: Python HTTP for Humans.\n"
+        "Location: /usr/lib/python3/dist-packages\nRequires: certifi, idna\n";
+    CHECK(chosen_parser(kUac + "packages/pip_show_requests.txt", show) != "linux.pip_list");
+    const std::string prose = "Hello (1.0)\nWorld (2.0)\n";
+    CHECK(chosen_parser("notes.txt", prose) != "linux.pip_list");
 }
