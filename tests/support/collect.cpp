@@ -49,4 +49,15 @@ std::vector<Collected> run_parser(std::string_view parser,
     return std::move(sink.out);
 }
 
+std::vector<nlohmann::json> bodies_of(const std::vector<Collected>& records,
+                                      std::string_view dataset) {
+    std::vector<nlohmann::json> out;
+    for (const auto& r : records) {
+        if (r.dataset == dataset) {
+            out.push_back(r.body);
+        }
+    }
+    return out;
+}
+
 }  // namespace evidenced::testing

@@ -25,6 +25,10 @@ struct Collected {
     nlohmann::json body;   // everything else the parser set
 };
 
+// The bodies of the records of one dataset, in order (error records and others left out).
+std::vector<nlohmann::json> bodies_of(const std::vector<Collected>& records,
+                                      std::string_view dataset);
+
 class CollectSink final : public parsers::RecordSink {
 public:
     std::vector<Collected> out;

@@ -43,4 +43,14 @@ void check_linux_recognised(const std::vector<std::string>& commands) {
     }
 }
 
+std::string linux_golden_text(std::string_view command, std::string_view name) {
+    for (const auto& in : linux_golden_inputs(command)) {
+        if (std::filesystem::path(in).filename() == name) {
+            return slurp(in);
+        }
+    }
+    FAIL("no golden " << name);
+    return {};
+}
+
 }  // namespace evidenced::testing

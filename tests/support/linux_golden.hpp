@@ -23,4 +23,7 @@ size_t check_linux_goldens(
 // own file name in a folder ("triage/<name>"), to linux.<command>.
 void check_linux_recognised(const std::vector<std::string>& commands);
 
+// The text of linux.<command>'s golden input `name` (a Catch2 FAIL when there is none).
+std::string linux_golden_text(std::string_view command, std::string_view name);
+
 }  // namespace evidenced::testing

@@ -58,14 +58,8 @@ std::vector<Collected> run_golden(const std::string& parser,
     return run(parser, slurp(golden(command, name)), name);
 }
 
-std::vector<json> bodies(const std::vector<Collected>& recs, const std::string& dataset) {
-    std::vector<json> out;
-    for (const auto& r : recs) {
-        if (r.dataset == dataset) {
-            out.push_back(r.body);
-        }
-    }
-    return out;
+std::vector<json> bodies(const std::vector<Collected>& rs, std::string_view dataset) {
+    return evidenced::testing::bodies_of(rs, dataset);
 }
 
 size_t errors(const std::vector<Collected>& recs) {

@@ -37,24 +37,11 @@ std::vector<Collected> run(std::string_view parser,
 }
 
 std::string golden(std::string_view command, std::string_view name) {
-    for (const auto& in : linux_golden_inputs(command)) {
-        if (fs::path(in).filename() == name) {
-            return slurp(in);
-        }
-    }
-    FAIL("no golden " << name);
-    return {};
+    return evidenced::testing::linux_golden_text(command, name);
 }
 
-// The records of a dataset only (error records left out).
 std::vector<json> bodies(const std::vector<Collected>& rs, std::string_view dataset) {
-    std::vector<json> out;
-    for (const auto& r : rs) {
-        if (r.dataset == dataset) {
-            out.push_back(r.body);
-        }
-    }
-    return out;
+    return evidenced::testing::bodies_of(rs, dataset);
 }
 
 const json* by_path(const std::vector<json>& bs, std::string_view path) {
