@@ -1138,6 +1138,13 @@ std::optional<double> to_double(std::string_view s) {
     return v;
 }
 
+size_t first_nonblank(const std::vector<std::string_view>& lines, size_t from) {
+    while (from < lines.size() && trim(lines[from]).empty()) {
+        ++from;
+    }
+    return from;
+}
+
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (is_space(s.front()) || s.front() == '\r' || s.front() == '\n')) {
         s.remove_prefix(1);

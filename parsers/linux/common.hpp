@@ -37,6 +37,8 @@ std::string command_line_hint(std::string_view member_path, std::string_view hea
 // done" lines, and one banner line such as `===== ps auxf =====` or `# ps auxf` at the top.
 // Empty lines are kept (some outputs use them as separators) but leading ones are dropped.
 std::vector<std::string_view> output_lines(std::string_view text);
+// Index of the first line at or after `from` that is not blank (lines.size() if none).
+size_t first_nonblank(const std::vector<std::string_view>& lines, size_t from = 0);
 
 // Splits on runs of spaces/tabs.  With max_fields, the last field keeps the rest of the
 // line verbatim (e.g. ps COMMAND).

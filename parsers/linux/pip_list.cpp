@@ -142,10 +142,7 @@ public:
         }
         const bool hinted = name_hints(probe, "pip_list");
         const auto lines = output_lines(whole_lines(probe));
-        size_t i = 0;
-        while (i < lines.size() && trim(lines[i]).empty()) {
-            ++i;
-        }
+        size_t i = linux_cmd::first_nonblank(lines);
         if (i >= lines.size()) {
             return 0;
         }

@@ -57,10 +57,7 @@ public:
 
     int detect(const FileProbe& probe) const override {
         const auto lines = output_lines(whole_lines(probe));
-        size_t i = 0;
-        while (i < lines.size() && trim(lines[i]).empty()) {
-            ++i;
-        }
+        size_t i = linux_cmd::first_nonblank(lines);
         if (i >= lines.size() || !is_header(lines[i])) {
             return 0;
         }
