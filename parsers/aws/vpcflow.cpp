@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstring>
 
 #include <arpa/inet.h>
@@ -1299,6 +1300,17 @@ private:
 
 // ---- detection and host ----------------------------------------------------------------
 
+// Whether a member path names VPC flow logs: the S3 key (`vpcflowlogs`, Hive
+// `aws-service=vpcflowlogs`) or a hand-given name (`flowlogs.txt`, `vpc-flow-log.log`).
+bool names_flow_log(std::string_view path) {
+    std::string lower(path);
+    std::erase_if(lower, [](char c) { return c == '-' || c == '_' || c == ' ' || c == '.'; });
+    for (char& c : lower) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return lower.find("flowlog") != std::string::npos;
+}
+
 // What the lines of a probe head show, resolving formats as the parser does: how many data
 // lines fit, how many do not, and whether a header was seen.
 struct ProbeScan {
@@ -1505,6 +1517,11 @@ public:
         // Without a header, most lines must type-check against a known layout.
         if (s.ok > 0 && s.ok * 2 >= s.ok + s.bad) {
             return 80;
+        }
+        // A file the S3 key or its name calls a flow log, with a line that fits: its other
+        // lines are damage to report as errors, not text for text.lines to swallow.
+        if (s.ok > 0 && names_flow_log(probe.path)) {
+            return 60;
         }
         return 0;
     }

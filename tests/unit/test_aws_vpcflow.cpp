@@ -75,6 +75,27 @@ TEST_CASE("vpcflow detect", "[aws][vpcflow]") {
     CHECK(detect("") == 0);
 }
 
+TEST_CASE("vpcflow detect: a file named a flow log with mostly damaged lines", "[aws][vpcflow]") {
+    // One line in four fits: content alone does not claim it, the name does, so the three
+    // damaged lines become evidenced.error records instead of text.lines.
+    const std::string damaged =
+        kLine + "2 1 eni-1 10.0.0.1 notanip 1 2 6 1 1 1 2 ACCEPT OK\n" + "a b c d e\n" + "x y\n";
+    CHECK(detect(damaged) == 0);
+    CHECK(detect(damaged,
+                 "AWSLogs/123456789010/vpcflowlogs/us-east-1/2026/11/01/"
+                 "123456789010_vpcflowlogs_us-east-1_fl-1_20261101T0000Z_ab.log") > 0);
+    CHECK(detect(damaged, "case-42/VPC-Flow-Logs.txt") > 0);
+    CHECK(detect(damaged, "aws-service=vpcflowlogs/year=2026/part.log") > 0);
+    // The name alone claims nothing.
+    CHECK(detect("a b c d e\nx y\n", "flowlogs.txt") == 0);
+    const auto docs = parse(damaged);
+    REQUIRE(docs.size() == 4);
+    CHECK(docs[0]["event"]["dataset"] == "aws.vpcflow");
+    for (size_t i = 1; i < 4; ++i) {
+        CHECK(docs[i]["event"]["dataset"] == "evidenced.error");
+    }
+}
+
 TEST_CASE("vpcflow infer_host", "[aws][vpcflow]") {
     FileProbe p;
     const std::string head = kHeader + kLine;  // FileProbe::head is a view: keep it alive
