@@ -139,6 +139,15 @@ bool looks_like_proto_header(std::string_view t) {
     return t.starts_with("Proto ") || t.starts_with("Proto\t");
 }
 
+// Whether a line starts something of its own: a socket row, a header or a section title.
+bool starts_row(std::string_view t) {
+    FieldCursor cur(t);
+    const std::string_view first = cur.next();
+    return is_inet_proto(first) || first == "unix" || looks_like_proto_header(t) ||
+           t.starts_with("Active") || t.starts_with("Kernel") || t.starts_with("(") ||
+           t.starts_with("Destination") || t.starts_with("Iface");
+}
+
 int content_score(std::string_view head) {
     const std::vector<std::string_view> lines = output_lines(head);
     int score = 0;
@@ -197,12 +206,41 @@ public:
         TableHeader th;
         Record r;
         std::vector<std::string_view> toks;
-        for (std::string_view line : lines) {
-            const std::string_view t = trim(line);
+        // A copy hard-wrapped by a narrow terminal shows in its header: "Proto ... State"
+        // at the margin, "PID/Program name" on the next line.  Then every line as wide as
+        // that margin continues on the next one unless that one starts a row of its own.
+        size_t wrap_width = 0;
+        std::string joined;
+        for (size_t li = 0; li < lines.size(); ++li) {
+            std::string_view line = lines[li];
+            std::string_view t = trim(line);
             if (t.empty()) {
                 continue;
             }
             const uint64_t line_no = lc.line_of(line);
+            if (looks_like_proto_header(t) && li + 1 < lines.size() && line.size() >= 60) {
+                const std::string_view next = trim(lines[li + 1]);
+                if (next.starts_with("PID/") || next.starts_with("Timer") ||
+                    next.starts_with("Security")) {
+                    wrap_width = line.size();
+                }
+            }
+            if (wrap_width != 0) {
+                joined.clear();
+                std::string_view last = line;
+                while (last.size() == wrap_width && li + 1 < lines.size() &&
+                       !trim(lines[li + 1]).empty() && !starts_row(trim(lines[li + 1]))) {
+                    if (joined.empty()) {
+                        joined.assign(line);
+                    }
+                    last = lines[++li];
+                    joined.append(last);
+                }
+                if (!joined.empty()) {
+                    line = joined;
+                    t = trim(line);
+                }
+            }
             FieldCursor cur(t);
             const std::string_view first = cur.next();
             if (looks_like_proto_header(t)) {

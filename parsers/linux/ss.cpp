@@ -94,6 +94,27 @@ bool is_ss_state(std::string_view s) {
            s == "UNKNOWN" || s == "NEW-SYN-RECV" || s == "BOUND" || s == "CONNECTED";
 }
 
+// Narrowest terminal whose hard-wrapped rows are joined again (a row that long is cut at
+// the margin; a shorter line ended on its own).
+constexpr size_t kMinWrapWidth = 60;
+
+// Whether `t` starts a socket row: netid (when the header has one), state, two queue
+// counts, and the two addresses.  What a terminal cut off the end of a row does not.
+bool starts_socket_row(std::string_view t, bool has_netid) {
+    FieldCursor cur(t);
+    if (has_netid) {
+        cur.next();
+    }
+    std::string_view state = cur.next();
+    if (!has_netid && !is_ss_state(state)) {
+        state = cur.next();  // a netid under a header without one
+    }
+    const std::string_view recvq = cur.next();
+    const std::string_view sendq = cur.next();
+    cur.next();
+    return !state.empty() && to_int(recvq) && to_int(sendq) && !cur.next().empty();
+}
+
 bool is_ip_literal(std::string_view a) {
     if (a.empty()) {
         return false;
@@ -240,11 +261,13 @@ public:
             pend.active = false;
             pend.info.clear();
         };
-        for (std::string_view line : lines) {
+        std::string joined;
+        for (size_t li = 0; li < lines.size(); ++li) {
+            const std::string_view line = lines[li];
             if (trim(line).empty()) {
                 continue;
             }
-            const std::string_view t = trim(line);
+            std::string_view t = trim(line);
             if (!have_header || t.starts_with("Netid") || t.starts_with("State ")) {
                 if ((t.starts_with("Netid") || t.starts_with("State") || t.starts_with("Recv-Q")) &&
                     t.find("Address:Port") != std::string_view::npos) {
@@ -269,6 +292,28 @@ public:
                 continue;
             }
             flush();
+            // A row a terminal hard-wrapped (copied from a narrow screen or a ticket): the
+            // lines after it that start no row, at the margin, are its tail -- usually the
+            // users:(("name with spaces",pid=..)) an analyst is after.
+            // The cut falls anywhere, even on a space, so the pieces are joined untrimmed;
+            // -i info lines start with a tab and stay info lines.
+            if (starts_socket_row(t, has_netid)) {
+                joined.clear();
+                std::string_view last = line;
+                while (li + 1 < lines.size() && last.size() >= kMinWrapWidth &&
+                       !trim(lines[li + 1]).empty() && lines[li + 1].front() != '\t' &&
+                       !starts_socket_row(trim(lines[li + 1]), has_netid) &&
+                       lines[li + 1].find("Address:Port") == std::string_view::npos) {
+                    if (joined.empty()) {
+                        joined.assign(line);
+                    }
+                    last = lines[++li];
+                    joined.append(last);
+                }
+                if (!joined.empty()) {
+                    t = trim(std::string_view(joined));
+                }
+            }
             FieldCursor cur(t);
             std::string_view netid = implied_netid;
             if (has_netid) {
