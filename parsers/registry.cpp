@@ -78,6 +78,8 @@ const Parser& linux_modinfo_parser();
 const Parser& linux_lscpu_parser();
 const Parser& linux_vmstat_parser();
 const Parser& linux_pip_list_parser();
+const Parser& linux_timedatectl_parser();
+const Parser& linux_hostnamectl_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
@@ -152,6 +154,8 @@ std::span<const Parser* const> all() {
         &linux_lscpu_parser(),
         &linux_vmstat_parser(),
         &linux_pip_list_parser(),
+        &linux_timedatectl_parser(),
+        &linux_hostnamectl_parser(),
         &text_lines_parser(),
     };
     // clang-format on
