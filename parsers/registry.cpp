@@ -80,6 +80,8 @@ const Parser& linux_vmstat_parser();
 const Parser& linux_pip_list_parser();
 const Parser& linux_timedatectl_parser();
 const Parser& linux_hostnamectl_parser();
+const Parser& linux_proc_cpuinfo_parser();
+const Parser& linux_lspci_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
@@ -156,6 +158,8 @@ std::span<const Parser* const> all() {
         &linux_pip_list_parser(),
         &linux_timedatectl_parser(),
         &linux_hostnamectl_parser(),
+        &linux_proc_cpuinfo_parser(),
+        &linux_lspci_parser(),
         &text_lines_parser(),
     };
     // clang-format on

@@ -183,6 +183,9 @@ std::string_view token_command(std::string_view t, std::string_view next) {
         {"pip", "pip_list"},
         {"pip2", "pip_list"},
         {"pip3", "pip_list"},
+        // helper-lx3
+        {"cpuinfo", "proc_cpuinfo"},
+        {"lspci", "lspci"},
     };
     if (t == "ip") {
         if (next == "route" || next == "r" || next == "ro" || next == "rt") {
