@@ -82,6 +82,9 @@ const Parser& linux_timedatectl_parser();
 const Parser& linux_hostnamectl_parser();
 const Parser& linux_proc_cpuinfo_parser();
 const Parser& linux_lspci_parser();
+const Parser& linux_lsusb_parser();
+const Parser& linux_fdisk_parser();
+const Parser& linux_dmidecode_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
@@ -160,6 +163,9 @@ std::span<const Parser* const> all() {
         &linux_hostnamectl_parser(),
         &linux_proc_cpuinfo_parser(),
         &linux_lspci_parser(),
+        &linux_lsusb_parser(),
+        &linux_fdisk_parser(),
+        &linux_dmidecode_parser(),
         &text_lines_parser(),
     };
     // clang-format on

@@ -186,6 +186,9 @@ std::string_view token_command(std::string_view t, std::string_view next) {
         // helper-lx3
         {"cpuinfo", "proc_cpuinfo"},
         {"lspci", "lspci"},
+        {"lsusb", "lsusb"},
+        {"fdisk", "fdisk"},
+        {"dmidecode", "dmidecode"},
     };
     if (t == "ip") {
         if (next == "route" || next == "r" || next == "ro" || next == "rt") {
