@@ -85,6 +85,7 @@ const Parser& linux_lspci_parser();
 const Parser& linux_lsusb_parser();
 const Parser& linux_fdisk_parser();
 const Parser& linux_dmidecode_parser();
+const Parser& linux_fstab_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
@@ -166,6 +167,7 @@ std::span<const Parser* const> all() {
         &linux_lsusb_parser(),
         &linux_fdisk_parser(),
         &linux_dmidecode_parser(),
+        &linux_fstab_parser(),
         &text_lines_parser(),
     };
     // clang-format on

@@ -189,6 +189,8 @@ std::string_view token_command(std::string_view t, std::string_view next) {
         {"lsusb", "lsusb"},
         {"fdisk", "fdisk"},
         {"dmidecode", "dmidecode"},
+        // helper-lx4
+        {"fstab", "fstab"},
     };
     if (t == "ip") {
         if (next == "route" || next == "r" || next == "ro" || next == "rt") {
