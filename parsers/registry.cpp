@@ -86,6 +86,7 @@ const Parser& linux_lsusb_parser();
 const Parser& linux_fdisk_parser();
 const Parser& linux_dmidecode_parser();
 const Parser& linux_fstab_parser();
+const Parser& linux_sshd_conf_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
@@ -168,6 +169,7 @@ std::span<const Parser* const> all() {
         &linux_fdisk_parser(),
         &linux_dmidecode_parser(),
         &linux_fstab_parser(),
+        &linux_sshd_conf_parser(),
         &text_lines_parser(),
     };
     // clang-format on

@@ -191,6 +191,7 @@ std::string_view token_command(std::string_view t, std::string_view next) {
         {"dmidecode", "dmidecode"},
         // helper-lx4
         {"fstab", "fstab"},
+        {"sshd", "sshd_conf"},
     };
     if (t == "ip") {
         if (next == "route" || next == "r" || next == "ro" || next == "rt") {
