@@ -87,6 +87,7 @@ const Parser& linux_fdisk_parser();
 const Parser& linux_dmidecode_parser();
 const Parser& linux_fstab_parser();
 const Parser& linux_sshd_conf_parser();
+const Parser& linux_file_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
@@ -170,6 +171,7 @@ std::span<const Parser* const> all() {
         &linux_dmidecode_parser(),
         &linux_fstab_parser(),
         &linux_sshd_conf_parser(),
+        &linux_file_parser(),
         &text_lines_parser(),
     };
     // clang-format on

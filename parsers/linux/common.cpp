@@ -192,6 +192,7 @@ std::string_view token_command(std::string_view t, std::string_view next) {
         // helper-lx4
         {"fstab", "fstab"},
         {"sshd", "sshd_conf"},
+        {"file", "file"},
     };
     if (t == "ip") {
         if (next == "route" || next == "r" || next == "ro" || next == "rt") {
