@@ -88,6 +88,7 @@ const Parser& linux_dmidecode_parser();
 const Parser& linux_fstab_parser();
 const Parser& linux_sshd_conf_parser();
 const Parser& linux_file_parser();
+const Parser& linux_selinux_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
@@ -172,6 +173,7 @@ std::span<const Parser* const> all() {
         &linux_fstab_parser(),
         &linux_sshd_conf_parser(),
         &linux_file_parser(),
+        &linux_selinux_parser(),
         &text_lines_parser(),
     };
     // clang-format on

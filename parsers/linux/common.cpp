@@ -193,6 +193,9 @@ std::string_view token_command(std::string_view t, std::string_view next) {
         {"fstab", "fstab"},
         {"sshd", "sshd_conf"},
         {"file", "file"},
+        {"getenforce", "selinux"},
+        {"sestatus", "selinux"},
+        {"selinux", "selinux"},
     };
     if (t == "ip") {
         if (next == "route" || next == "r" || next == "ro" || next == "rt") {
