@@ -89,6 +89,7 @@ const Parser& linux_fstab_parser();
 const Parser& linux_sshd_conf_parser();
 const Parser& linux_file_parser();
 const Parser& linux_selinux_parser();
+const Parser& linux_runlevel_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
@@ -174,6 +175,7 @@ std::span<const Parser* const> all() {
         &linux_sshd_conf_parser(),
         &linux_file_parser(),
         &linux_selinux_parser(),
+        &linux_runlevel_parser(),
         &text_lines_parser(),
     };
     // clang-format on

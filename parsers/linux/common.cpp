@@ -196,6 +196,7 @@ std::string_view token_command(std::string_view t, std::string_view next) {
         {"getenforce", "selinux"},
         {"sestatus", "selinux"},
         {"selinux", "selinux"},
+        {"runlevel", "runlevel"},
     };
     if (t == "ip") {
         if (next == "route" || next == "r" || next == "ro" || next == "rt") {
