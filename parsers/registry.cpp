@@ -90,6 +90,7 @@ const Parser& linux_sshd_conf_parser();
 const Parser& linux_file_parser();
 const Parser& linux_selinux_parser();
 const Parser& linux_runlevel_parser();
+const Parser& linux_service_status_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
@@ -176,6 +177,7 @@ std::span<const Parser* const> all() {
         &linux_file_parser(),
         &linux_selinux_parser(),
         &linux_runlevel_parser(),
+        &linux_service_status_parser(),
         &text_lines_parser(),
     };
     // clang-format on

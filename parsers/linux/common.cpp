@@ -197,6 +197,7 @@ std::string_view token_command(std::string_view t, std::string_view next) {
         {"sestatus", "selinux"},
         {"selinux", "selinux"},
         {"runlevel", "runlevel"},
+        {"chkconfig", "service_status"},
     };
     if (t == "ip") {
         if (next == "route" || next == "r" || next == "ro" || next == "rt") {
