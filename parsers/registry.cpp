@@ -91,6 +91,7 @@ const Parser& linux_file_parser();
 const Parser& linux_selinux_parser();
 const Parser& linux_runlevel_parser();
 const Parser& linux_service_status_parser();
+const Parser& linux_ip_link_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
@@ -178,6 +179,7 @@ std::span<const Parser* const> all() {
         &linux_selinux_parser(),
         &linux_runlevel_parser(),
         &linux_service_status_parser(),
+        &linux_ip_link_parser(),
         &text_lines_parser(),
     };
     // clang-format on

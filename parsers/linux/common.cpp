@@ -200,6 +200,9 @@ std::string_view token_command(std::string_view t, std::string_view next) {
         {"chkconfig", "service_status"},
     };
     if (t == "ip") {
+        if (next == "link" || next == "l" || next == "li" || next == "lin") {
+            return "ip_link";
+        }
         if (next == "route" || next == "r" || next == "ro" || next == "rt") {
             return "ip_route";
         }
