@@ -92,6 +92,7 @@ const Parser& linux_selinux_parser();
 const Parser& linux_runlevel_parser();
 const Parser& linux_service_status_parser();
 const Parser& linux_ip_link_parser();
+const Parser& linux_docker_ps_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
@@ -180,6 +181,7 @@ std::span<const Parser* const> all() {
         &linux_runlevel_parser(),
         &linux_service_status_parser(),
         &linux_ip_link_parser(),
+        &linux_docker_ps_parser(),
         &text_lines_parser(),
     };
     // clang-format on

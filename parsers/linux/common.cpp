@@ -198,6 +198,8 @@ std::string_view token_command(std::string_view t, std::string_view next) {
         {"selinux", "selinux"},
         {"runlevel", "runlevel"},
         {"chkconfig", "service_status"},
+        {"docker", "docker_ps"},
+        {"podman", "docker_ps"},
     };
     if (t == "ip") {
         if (next == "link" || next == "l" || next == "li" || next == "lin") {
