@@ -1,5 +1,6 @@
 // linux.sshd_conf: `sshd -T` (the effective server configuration, keywords lower-cased) and
-// /etc/ssh/sshd_config copies (UAC [root]/etc/ssh/sshd_config, sshd_config.d/*.conf).
+// /etc/ssh/sshd_config copies (UAC [root]/etc/ssh/sshd_config, and the drop-ins under
+// sshd_config.d/, claimed by their folder).
 //
 // Record shape.  One record (position 1) for the settings outside Match blocks, keyed and
 // typed as jc 1.25.5's sshd_conf parser: keywords lower-cased; acceptenv, include, port,
@@ -321,7 +322,10 @@ public:
     }
 
     int detect(const FileProbe& probe) const override {
-        const bool hinted = name_hints(probe, "sshd_conf");
+        // Drop-ins (sshd_config.d/50-cloud-init.conf) may hold one line that a client
+        // config could hold too ("PasswordAuthentication yes"): their folder says whose.
+        const bool dropin = probe.path.find("sshd_config.d/") != std::string_view::npos;
+        const bool hinted = dropin || name_hints(probe, "sshd_conf");
         size_t good = 0;
         size_t bad = 0;
         size_t server = 0;
@@ -346,7 +350,7 @@ public:
         if (good == 0 || bad * 5 > good) {
             return 0;
         }
-        if (hinted && server >= 1) {
+        if (hinted && (server >= 1 || dropin)) {
             return 95;
         }
         // sshd -T prints every keyword: dozens of server-only ones.

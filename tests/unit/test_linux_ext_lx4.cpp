@@ -222,6 +222,14 @@ TEST_CASE("linux ext lx4: sshd_conf by UAC name and by content", "[linux]") {
           "linux.sshd_conf");
     CHECK(chosen_parser("renamed.bin", golden("sshd_conf", "generic__sshd-T-2.out")) ==
           "linux.sshd_conf");
+    // A drop-in of one line is claimed by its folder, not by its content.
+    const std::string dropin = "# written by cloud-init\nPasswordAuthentication yes\n";
+    CHECK(chosen_parser(kUac + "[root]/etc/ssh/sshd_config.d/50-cloud-init.conf", dropin) ==
+          "linux.sshd_conf");
+    CHECK(chosen_parser("triage/50-cloud-init.conf", dropin) != "linux.sshd_conf");
+    const auto d = bodies(run("linux.sshd_conf", dropin), "linux.sshd_conf");
+    REQUIRE(d.size() == 1);
+    CHECK(d[0]["linux"]["sshd_conf"]["notable"] == json::array({"PasswordAuthentication yes"}));
 }
 
 TEST_CASE("linux ext lx4 traps: sshd_conf does not claim ssh_config or sshd logs", "[linux]") {
