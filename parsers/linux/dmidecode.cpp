@@ -86,8 +86,18 @@ public:
     int detect(const FileProbe& probe) const override {
         size_t handles = 0;
         bool preamble = false;
+        bool first = true;
         for (std::string_view line : output_lines(whole_lines(probe))) {
             HandleLine h;
+            if (first && !trim(line).empty()) {
+                // The output opens with its preamble or a handle: a dmidecode part further
+                // down a concatenated file is linux.sections' to split.
+                first = false;
+                if (!line.starts_with("# dmidecode ") && !line.starts_with("SMBIOS ") &&
+                    !line.starts_with("Getting SMBIOS") && !parse_handle(line, h)) {
+                    return 0;
+                }
+            }
             if (parse_handle(line, h)) {
                 ++handles;
             } else if (line.starts_with("# dmidecode ") || line.starts_with("SMBIOS ")) {

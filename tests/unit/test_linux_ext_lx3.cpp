@@ -537,3 +537,20 @@ TEST_CASE("linux ext lx3: damaged and hostile input gives error records, never a
     CHECK(errors(run("linux.timedatectl", "\n")) == 1);
     CHECK(errors(run("linux.hostnamectl", "no fields here\n")) == 1);
 }
+
+TEST_CASE("linux ext lx3 traps: a concatenated collection is linux.sections', not ours",
+          "[linux][detect]") {
+    const std::string text =
+        "===== hostname =====\nweb01\n\n===== dmidecode =====\n" +
+        golden("dmidecode", "crafted-debian12-kvm-dmidecode.out") + "\n===== lspci =====\n" +
+        golden("lspci", "debian12-vm-lspci.out") + "\n===== lsusb =====\n" +
+        golden("lsusb", "centos-7.7-lsusb.out") + "\n===== fdisk -l =====\n" +
+        golden("fdisk", "crafted-debian12-fdisk_-l.out") + "\n===== timedatectl =====\n" +
+        golden("timedatectl", "centos-7.7-timedatectl.out");
+    CHECK(chosen_parser("triage/collect.txt", text) == "linux.sections");
+    // One command's output under a banner of its own is still that command's.
+    CHECK(chosen_parser(
+              "triage/dmidecode.txt",
+              "# dmidecode\n" + golden("dmidecode", "crafted-debian12-kvm-dmidecode.out")) ==
+          "linux.dmidecode");
+}
