@@ -40,6 +40,39 @@ std::vector<std::string_view> output_lines(std::string_view text);
 // Index of the first line at or after `from` that is not blank (lines.size() if none).
 size_t first_nonblank(const std::vector<std::string_view>& lines, size_t from = 0);
 
+// Hard-wrapped copies (a narrow terminal's screen copied, a ticket, tmux capture-pane
+// without -J) cut a long row at the margin and go on on the next line.  Narrowest margin
+// whose rows are joined again: a line that long may have been cut, a shorter one ended.
+inline constexpr size_t kMinWrapWidth = 60;
+
+// The row lines[i] with the lines a terminal wrapped it onto: while the physical line so
+// far `reaches_margin` and the next one `is_tail` (starts nothing of its own), the next
+// line is appended untrimmed (the cut falls anywhere, even on a space) and `i` advances.
+// Returns lines[i] itself when nothing was joined, else a view of `buf`.
+template <class ReachesMargin, class IsTail>
+std::string_view join_wrapped(const std::vector<std::string_view>& lines,
+                              size_t& i,
+                              std::string& buf,
+                              ReachesMargin reaches_margin,
+                              IsTail is_tail) {
+    buf.clear();
+    std::string_view last = lines[i];
+    while (i + 1 < lines.size() && reaches_margin(last) &&
+           lines[i + 1].find_first_not_of(" \t") != std::string_view::npos &&
+           is_tail(lines[i + 1])) {
+        if (buf.empty()) {
+            buf.assign(lines[i]);
+        }
+        last = lines[++i];
+        buf.append(last);
+    }
+    return buf.empty() ? lines[i] : std::string_view(buf);
+}
+// The usual margin test: the line is at least kMinWrapWidth long.
+inline bool at_wrap_margin(std::string_view physical_line) {
+    return physical_line.size() >= kMinWrapWidth;
+}
+
 // Splits on runs of spaces/tabs.  With max_fields, the last field keeps the rest of the
 // line verbatim (e.g. ps COMMAND).
 std::vector<std::string_view> split_ws(std::string_view line, size_t max_fields = SIZE_MAX);

@@ -360,10 +360,30 @@ public:
         Record r;
         Cells cells;
         std::array<char, 256> namebuf{};
-        for (std::string_view line : lines) {
-            const std::string_view t = trim(line);
+        std::string joined;
+        // A hard-wrapped copy: what follows a long row and is neither a row, a header nor a
+        // warning is the rest of that row (the end of NAME).
+        auto is_tail = [&](std::string_view n) {
+            const std::string_view nt = trim(n);
+            Cells probe;
+            return !is_header(nt) && !nt.starts_with("COMMAND") && !nt.starts_with("lsof:") &&
+                   !nt.starts_with("Output information may be") && !split_aligned(n, h, probe) &&
+                   !split_tokens(nt, h, probe);
+        };
+        for (size_t li = 0; li < lines.size(); ++li) {
+            std::string_view line = lines[li];
+            std::string_view t = trim(line);
             if (t.empty()) {
                 continue;
+            }
+            if (!is_header(t) && t.starts_with("COMMAND") && li + 1 < lines.size()) {
+                // A header cut before NAME: its next line ends it.
+                joined.assign(line).append(lines[li + 1]);
+                if (is_header(trim(std::string_view(joined)))) {
+                    ++li;
+                    line = joined;
+                    t = trim(line);
+                }
             }
             if (is_header(t)) {
                 // Leading spaces never precede COMMAND; positions are taken from the line.
@@ -378,6 +398,8 @@ public:
                 sink.emit(make_error_record(line_no, true, "linux.lsof: row before a header", t));
                 continue;
             }
+            line = join_wrapped(lines, li, joined, at_wrap_margin, is_tail);
+            t = trim(line);
             if (!split_aligned(line, h, cells) && !split_tokens(t, h, cells)) {
                 sink.emit(make_error_record(line_no, true, "linux.lsof: short row", t));
                 continue;

@@ -226,20 +226,10 @@ public:
                 }
             }
             if (wrap_width != 0) {
-                joined.clear();
-                std::string_view last = line;
-                while (last.size() == wrap_width && li + 1 < lines.size() &&
-                       !trim(lines[li + 1]).empty() && !starts_row(trim(lines[li + 1]))) {
-                    if (joined.empty()) {
-                        joined.assign(line);
-                    }
-                    last = lines[++li];
-                    joined.append(last);
-                }
-                if (!joined.empty()) {
-                    line = joined;
-                    t = trim(line);
-                }
+                line = join_wrapped(
+                    lines, li, joined, [&](std::string_view l) { return l.size() == wrap_width; },
+                    [](std::string_view n) { return !starts_row(trim(n)); });
+                t = trim(line);
             }
             FieldCursor cur(t);
             const std::string_view first = cur.next();

@@ -103,15 +103,25 @@ public:
         const std::vector<std::string_view> lines = output_lines(text);
         LineCounter lc(text);
         Record r;
-        for (std::string_view line : lines) {
-            const std::string_view t = trim(line);
+        std::string joined;
+        for (size_t li = 0; li < lines.size(); ++li) {
+            std::string_view t = trim(lines[li]);
             if (t.empty() || t.starts_with("total ") || t.ends_with(":")) {
                 continue;
             }
-            const uint64_t line_no = lc.line_of(line);
+            const uint64_t line_no = lc.line_of(lines[li]);
             if (t.starts_with("ls:")) {
                 // stderr: "ls: cannot read symbolic link '/proc/2/exe': No such file..."
                 continue;
+            }
+            // A hard-wrapped copy: the link target, "(deleted)" included, may be on the
+            // next line.
+            if (is_mode(FieldCursor(t).next())) {
+                t = trim(join_wrapped(lines, li, joined, at_wrap_margin, [](std::string_view n) {
+                    const std::string_view nt = trim(n);
+                    return !is_mode(FieldCursor(nt).next()) && !nt.starts_with("ls:") &&
+                           !nt.starts_with("total ") && !nt.ends_with(":");
+                }));
             }
             FieldCursor cur(t);
             const std::string_view flags = cur.next();

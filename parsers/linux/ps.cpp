@@ -9,6 +9,7 @@
 // using the collection's `date` (or the collection time) for the year.
 #include <algorithm>
 #include <array>
+#include <deque>
 
 #include "daemon/common/json_writer.hpp"
 #include "parsers/linux/common.hpp"
@@ -366,6 +367,30 @@ struct Row {
     uint64_t line_no = 0;
 };
 
+// Whether `line` can be a process row of this header: where the header has a numeric
+// column (PID, %CPU, VSZ...) the line has a number.  Layouts with a fixed-width comm or a
+// multi-token STARTED column are not judged (always true).
+bool plausible_row(std::string_view line, const std::vector<Column>& cols) {
+    FieldCursor cur(line);
+    for (const Column& c : cols) {
+        if (c.kind == Col::kComm || c.kind == Col::kStarted) {
+            return true;
+        }
+        if (c.kind == Col::kCommand) {
+            break;
+        }
+        const std::string_view t = cur.next();
+        if (t.empty()) {
+            return false;
+        }
+        if ((c.int_value || c.float_value || c.kind == Col::kPid || c.kind == Col::kPpid) &&
+            t != "-" && !to_double(t)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 class PsParser final : public Parser {
 public:
     std::string_view name() const override {
@@ -402,6 +427,25 @@ public:
                 break;
             }
         }
+        // A header a narrow terminal wrapped ("... TIME C" / "MD"): the next line ends it.
+        std::string header_buf;
+        const auto no_digit = [](std::string_view l) {
+            return std::none_of(l.begin(), l.end(), [](char c) { return c >= '0' && c <= '9'; });
+        };
+        if (!cols.empty() && first_row < lines.size() &&
+            lines[first_row - 1].size() >= kMinWrapWidth &&
+            std::all_of(
+                lines.begin() + static_cast<std::ptrdiff_t>(first_row), lines.end(),
+                [&](std::string_view l) { return l.size() <= lines[first_row - 1].size(); }) &&
+            no_digit(lines[first_row]) && split_ws(trim(lines[first_row])).size() <= 3 &&
+            !plausible_row(lines[first_row], cols)) {
+            header_buf.assign(lines[first_row - 1]).append(lines[first_row]);
+            std::vector<Column> whole = parse_header(header_buf);
+            if (!whole.empty() && whole.size() >= cols.size()) {
+                cols = std::move(whole);
+                ++first_row;
+            }
+        }
         Record r;
         if (cols.empty()) {
             sink.emit(make_error_record(lines.empty() ? 1 : lc.line_of(lines[0]), true,
@@ -425,14 +469,40 @@ public:
         rows.reserve(lines.size());
         bool any_art = false;
         size_t max_len = 0;
+        // A hard-wrapped copy (a narrow terminal's screen copied, a ticket): a row cut at
+        // the margin goes on on the next line, which is no row of its own (its numeric
+        // columns are not numbers).  Those tails are joined back to their rows first.
+        size_t wrap_at = 0;
+        for (size_t i = first_row; i < lines.size(); ++i) {
+            wrap_at = std::max(wrap_at, lines[i].size());
+        }
+        std::deque<std::string> joined;
+        size_t last_physical = 0;
         for (size_t i = first_row; i < lines.size(); ++i) {
             std::string_view l = lines[i];
             if (trim(l).empty()) {
+                last_physical = 0;
                 continue;
             }
-            rows.push_back({l, 0});
-            max_len = std::max(max_len, l.size());
-            if (!any_art && l.find("\\_ ") != std::string_view::npos) {
+            if (!rows.empty() && wrap_at >= kMinWrapWidth && last_physical == wrap_at &&
+                !plausible_row(l, cols)) {
+                Row& prev = rows.back();
+                if (prev.line.data() < text.data() ||
+                    prev.line.data() >= text.data() + text.size()) {
+                    joined.back().append(l);
+                } else {
+                    joined.emplace_back(prev.line).append(l);
+                }
+                prev.line = joined.back();
+                last_physical = l.size();
+                continue;
+            }
+            rows.push_back({l, lc.line_of(l)});
+            last_physical = l.size();
+        }
+        for (const Row& row : rows) {
+            max_len = std::max(max_len, row.line.size());
+            if (!any_art && row.line.find("\\_ ") != std::string_view::npos) {
                 any_art = true;
             }
         }
@@ -461,7 +531,7 @@ public:
         std::vector<std::string_view> values;
         for (Row& row : rows) {
             const std::string_view line = row.line;
-            const uint64_t line_no = lc.line_of(line);
+            const uint64_t line_no = row.line_no;
             // Split: every column but the last takes one token (STARTED 1/2/5, comm absorbs
             // the surplus); the last column is the rest after one separator.
             std::string_view prefix = line;

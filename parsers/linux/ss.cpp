@@ -94,10 +94,6 @@ bool is_ss_state(std::string_view s) {
            s == "UNKNOWN" || s == "NEW-SYN-RECV" || s == "BOUND" || s == "CONNECTED";
 }
 
-// Narrowest terminal whose hard-wrapped rows are joined again (a row that long is cut at
-// the margin; a shorter line ended on its own).
-constexpr size_t kMinWrapWidth = 60;
-
 // Whether `t` starts a socket row: netid (when the header has one), state, two queue
 // counts, and the two addresses.  What a terminal cut off the end of a row does not.
 bool starts_socket_row(std::string_view t, bool has_netid) {
@@ -295,24 +291,12 @@ public:
             // A row a terminal hard-wrapped (copied from a narrow screen or a ticket): the
             // lines after it that start no row, at the margin, are its tail -- usually the
             // users:(("name with spaces",pid=..)) an analyst is after.
-            // The cut falls anywhere, even on a space, so the pieces are joined untrimmed;
             // -i info lines start with a tab and stay info lines.
             if (starts_socket_row(t, has_netid)) {
-                joined.clear();
-                std::string_view last = line;
-                while (li + 1 < lines.size() && last.size() >= kMinWrapWidth &&
-                       !trim(lines[li + 1]).empty() && lines[li + 1].front() != '\t' &&
-                       !starts_socket_row(trim(lines[li + 1]), has_netid) &&
-                       lines[li + 1].find("Address:Port") == std::string_view::npos) {
-                    if (joined.empty()) {
-                        joined.assign(line);
-                    }
-                    last = lines[++li];
-                    joined.append(last);
-                }
-                if (!joined.empty()) {
-                    t = trim(std::string_view(joined));
-                }
+                t = trim(join_wrapped(lines, li, joined, at_wrap_margin, [&](std::string_view n) {
+                    return n.front() != '\t' && !starts_socket_row(trim(n), has_netid) &&
+                           n.find("Address:Port") == std::string_view::npos;
+                }));
             }
             FieldCursor cur(t);
             std::string_view netid = implied_netid;

@@ -86,6 +86,46 @@ TEST_CASE("linux wrapped: netstat -anp cut at 80 columns keeps pid and program",
     CHECK(evil >= 2);
 }
 
+TEST_CASE("linux wrapped: ps, lsof and /proc/*/exe listings cut at 80 and 100 columns",
+          "[linux][wrapped]") {
+    // Same records as the unwrapped output, field for field: the command lines, NAMEs and
+    // link targets ("(deleted)" included) that fell onto the next lines are joined back, and
+    // no tail becomes a process of its own.
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"linux.ps", "ps_aux.txt"},
+        {"linux.ps", "ps_-ef.txt"},
+        {"linux.ps", "ps_auxwwwf.txt"},
+        {"linux.ps", "ps_-efl.txt"},
+        {"linux.lsof", "lsof_-nP.txt"},
+        {"linux.lsof", "lsof_-nPl.txt"},
+        {"linux.proc_exe", "ls_-la_proc_exe.txt"},
+        {"linux.ss", "ss_-anp.txt"},
+        {"linux.netstat", "netstat_-nalp.txt"},
+    };
+    for (const auto& [parser, name] : cases) {
+        for (const size_t width : {80u, 100u}) {
+            INFO(name << " at " << width);
+            const std::string text = slurp(kOwn + name);
+            const std::string wrapped = hard_wrap(text, width);
+            const auto want = parsed(parser, text, name);
+            const auto got = parsed(parser, wrapped, name);
+            CHECK(!want.empty());
+            CHECK(got == want);
+        }
+    }
+}
+
+TEST_CASE("linux wrapped: the deleted implant's exe link survives a wrap", "[linux][wrapped]") {
+    const std::string text = slurp(kOwn + "ls_-la_proc_exe.txt");
+    REQUIRE(text.find("(deleted)") != std::string::npos);
+    const auto got = parsed("linux.proc_exe", hard_wrap(text, 70), "ls_-la_proc_exe.txt");
+    size_t deleted = 0;
+    for (const auto& b : got) {
+        deleted += b["linux"]["proc_exe"].value("deleted", false) ? 1 : 0;
+    }
+    CHECK(deleted >= 1);
+}
+
 TEST_CASE("linux wrapped: unwrapped tables are left as they are", "[linux][wrapped]") {
     // netstat pads PID/Program name, so many rows share the longest length; with no wrapped
     // header nothing is joined, and each row stays one record.
