@@ -40,6 +40,44 @@ std::vector<std::string_view> output_lines(std::string_view text);
 // Index of the first line at or after `from` that is not blank (lines.size() if none).
 size_t first_nonblank(const std::vector<std::string_view>& lines, size_t from = 0);
 
+// A label as a JSON key, jc's way: ASCII letters and digits lower-cased, every run of
+// anything else one '_' between them ("Static hostname" -> "static_hostname",
+// "CPU(s)" -> "cpu_s", "Model name:" -> "model_name").
+inline std::string snake_key(std::string_view label) {
+    std::string out;
+    for (const char c : label) {
+        const bool upper = c >= 'A' && c <= 'Z';
+        if (upper || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            out.push_back(upper ? static_cast<char>(c - 'A' + 'a') : c);
+        } else if (!out.empty() && out.back() != '_') {
+            out.push_back('_');
+        }
+    }
+    if (!out.empty() && out.back() == '_') {
+        out.pop_back();
+    }
+    return out;
+}
+
+// `s` with ASCII letters lower-cased.
+inline std::string lower_ascii(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c - 'A' + 'a');
+        }
+    }
+    return out;
+}
+
+// Whether the file name (last path component) of `path` contains `word` (lower-case),
+// ignoring case: "TimeDateCtl_Status.txt" has "timedatectl".
+inline bool basename_has(std::string_view path, std::string_view word) {
+    const size_t slash = path.rfind('/');
+    return lower_ascii(slash == std::string_view::npos ? path : path.substr(slash + 1))
+               .find(word) != std::string::npos;
+}
+
 // Hard-wrapped copies (a narrow terminal's screen copied, a ticket, tmux capture-pane
 // without -J) cut a long row at the margin and go on on the next line.  Narrowest margin
 // whose rows are joined again: a line that long may have been cut, a shorter one ended.

@@ -46,23 +46,6 @@ struct Parsed {
     std::vector<std::pair<std::string, std::string_view>> extra;  // hostnamectl
 };
 
-std::string snake(std::string_view k) {
-    std::string out;
-    for (char c : k) {
-        if (c >= 'A' && c <= 'Z') {
-            out.push_back(static_cast<char>(c - 'A' + 'a'));
-        } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-            out.push_back(c);
-        } else if (!out.empty() && out.back() != '_') {
-            out.push_back('_');
-        }
-    }
-    while (!out.empty() && out.back() == '_') {
-        out.pop_back();
-    }
-    return out;
-}
-
 bool parse_text(std::string_view text, Parsed& p) {
     LineNumbers ln(text);
     std::vector<std::string_view> nonempty;
@@ -98,7 +81,7 @@ bool parse_text(std::string_view text, Parsed& p) {
             p.hostname = v;
             p.line = ln.of(l);
         }
-        p.extra.emplace_back(snake(k), v);
+        p.extra.emplace_back(linux_cmd::snake_key(k), v);
     }
     return !p.hostname.empty();
 }

@@ -32,34 +32,9 @@ using linux_cmd::read_all;
 using linux_cmd::trim;
 using linux_cmd::whole_lines;
 
-char lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 bool name_says_hostnamectl(std::string_view path) {
-    const size_t slash = path.rfind('/');
-    const std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
-    std::string low;
-    for (char c : base) {
-        low.push_back(lower(c));
-    }
-    return low.find("hostnamectl") != std::string::npos ||
+    return linux_cmd::basename_has(path, "hostnamectl") ||
            linux_cmd::command_hint(path) == "hostname";
-}
-
-std::string snake(std::string_view k) {
-    std::string out;
-    for (char c : k) {
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-            out.push_back(lower(c));
-        } else if (!out.empty() && out.back() != '_') {
-            out.push_back('_');
-        }
-    }
-    while (!out.empty() && out.back() == '_') {
-        out.pop_back();
-    }
-    return out;
 }
 
 struct Field {
@@ -87,7 +62,7 @@ std::vector<Field> read_fields(std::string_view text, size_t* other) {
             ++*other;
             continue;
         }
-        out.push_back({snake(label), trim(line.substr(colon + 1)), line});
+        out.push_back({linux_cmd::snake_key(label), trim(line.substr(colon + 1)), line});
     }
     return out;
 }

@@ -27,25 +27,6 @@ using linux_cmd::split_ws;
 using linux_cmd::trim;
 using linux_cmd::whole_lines;
 
-std::string jc_key(std::string_view field) {
-    std::string k;
-    bool gap = false;
-    for (char c : field) {
-        const bool alnum =
-            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        if (!alnum) {
-            gap = !k.empty();
-            continue;
-        }
-        if (gap) {
-            k += '_';
-            gap = false;
-        }
-        k += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    }
-    return k;
-}
-
 // "Field:   value" -> (field, value); false for lines without a colon-separated field.
 bool split_field(std::string_view line, std::string_view& field, std::string_view& value) {
     const size_t colon = line.find(':');
@@ -113,7 +94,7 @@ public:
             if (!split_field(line, f, v)) {
                 continue;
             }
-            std::string k = jc_key(f);
+            std::string k = linux_cmd::snake_key(f);
             if (k.empty() || !seen.insert(k).second) {
                 continue;
             }

@@ -106,21 +106,6 @@ bool split_field(std::string_view t,
     return true;
 }
 
-std::string snake(std::string_view k) {
-    std::string out;
-    for (char c : k) {
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-            out.push_back((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c);
-        } else if (!out.empty() && out.back() != '_') {
-            out.push_back('_');
-        }
-    }
-    while (!out.empty() && out.back() == '_') {
-        out.pop_back();
-    }
-    return out;
-}
-
 using Json = nlohmann::ordered_json;
 
 // Builds one device's -v tree by indentation, as jc shapes it: a heading ("Configuration
@@ -162,7 +147,7 @@ public:
             return;
         }
         if (t.ends_with(":")) {
-            std::string key = snake(t.substr(0, t.size() - 1));
+            std::string key = linux_cmd::snake_key(t.substr(0, t.size() - 1));
             if (key.empty() || depth() > 8) {
                 return;
             }

@@ -28,23 +28,6 @@ using linux_cmd::split_ws;
 using linux_cmd::trim;
 using linux_cmd::whole_lines;
 
-std::string snake(std::string_view k) {
-    std::string out;
-    for (char c : k) {
-        if (c >= 'A' && c <= 'Z') {
-            out.push_back(static_cast<char>(c - 'A' + 'a'));
-        } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-            out.push_back(c);
-        } else if (!out.empty() && out.back() != '_') {
-            out.push_back('_');
-        }
-    }
-    while (!out.empty() && out.back() == '_') {
-        out.pop_back();
-    }
-    return out;
-}
-
 // "key\t\t: value" (cpuinfo pads the key with tabs).  The key has no leading blank.
 bool split_field(std::string_view line, std::string_view& key, std::string_view& value) {
     const size_t colon = line.find(':');
@@ -185,7 +168,7 @@ public:
             std::string_view address_sizes;
             std::string_view cache_size;
             for (const auto& [k, v] : b.fields) {
-                std::string key = snake(k);
+                std::string key = linux_cmd::snake_key(k);
                 bool dup = key.empty();
                 for (const auto& s : seen) {
                     dup = dup || s == key;

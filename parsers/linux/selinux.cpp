@@ -30,37 +30,8 @@ using linux_cmd::split_ws;
 using linux_cmd::trim;
 using linux_cmd::whole_lines;
 
-std::string lower_str(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
-    return out;
-}
-
-std::string jc_key(std::string_view field) {
-    std::string k;
-    bool gap = false;
-    for (char c : field) {
-        const bool alnum =
-            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        if (!alnum) {
-            gap = !k.empty();
-            continue;
-        }
-        if (gap) {
-            k += '_';
-            gap = false;
-        }
-        k += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    }
-    return k;
-}
-
 bool is_mode_word(std::string_view t) {
-    const std::string l = lower_str(t);
+    const std::string l = linux_cmd::lower_ascii(t);
     return l == "enforcing" || l == "permissive" || l == "disabled";
 }
 
@@ -130,7 +101,7 @@ public:
                 continue;
             }
             if (fields.empty() && mode.empty() && is_mode_word(t)) {
-                mode = lower_str(t);  // getenforce
+                mode = linux_cmd::lower_ascii(t);  // getenforce
                 continue;
             }
             const size_t colon = t.find(':');
@@ -167,13 +138,13 @@ public:
                 section->push_back({field, value, {}});
                 continue;
             }
-            std::string key = jc_key(field);
+            std::string key = linux_cmd::snake_key(field);
             if (key == "selinux_status") {
                 status = value;
                 continue;
             }
             if (key == "current_mode") {
-                mode = lower_str(value);
+                mode = linux_cmd::lower_ascii(value);
                 continue;
             }
             if (key == "loaded_policy_name") {
@@ -187,7 +158,7 @@ public:
                 fields.emplace_back(std::move(key), value);
             }
         }
-        if (mode.empty() && lower_str(status) == "disabled") {
+        if (mode.empty() && linux_cmd::lower_ascii(status) == "disabled") {
             mode = "disabled";
         }
         if (mode.empty() && status.empty()) {
@@ -225,7 +196,7 @@ public:
         } else if (mode == "permissive") {
             notes.emplace_back("SELinux permissive");
         }
-        if (!config_mode.empty() && !mode.empty() && lower_str(config_mode) != mode) {
+        if (!config_mode.empty() && !mode.empty() && linux_cmd::lower_ascii(config_mode) != mode) {
             notes.push_back("current mode " + mode + " differs from config file's " +
                             std::string(config_mode));
         }

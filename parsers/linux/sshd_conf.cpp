@@ -45,16 +45,6 @@ using linux_cmd::to_int;
 using linux_cmd::trim;
 using linux_cmd::whole_lines;
 
-std::string lower_str(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-        }
-    }
-    return out;
-}
-
 bool in(std::string_view k, std::initializer_list<std::string_view> set) {
     return std::find(set.begin(), set.end(), k) != set.end();
 }
@@ -286,7 +276,8 @@ bool stock_keys_file(std::string_view v) {
 std::vector<std::string> notable(const Block& b) {
     std::vector<std::string> out;
     auto yes = [&](std::string_view key, std::string_view label) {
-        if (const Setting* s = b.find(key); s != nullptr && lower_str(s->values.front()) == "yes") {
+        if (const Setting* s = b.find(key);
+            s != nullptr && linux_cmd::lower_ascii(s->values.front()) == "yes") {
             out.push_back(std::string(label) + " yes");
         }
     };
@@ -299,7 +290,7 @@ std::vector<std::string> notable(const Block& b) {
         out.push_back("AuthorizedKeysFile " + std::string(s->values.front()));
     }
     if (const Setting* s = b.find("authorizedkeyscommand");
-        s != nullptr && lower_str(s->values.front()) != "none") {
+        s != nullptr && linux_cmd::lower_ascii(s->values.front()) != "none") {
         out.push_back("AuthorizedKeysCommand " + std::string(s->values.front()));
     }
     if (const Setting* s = b.find("port"); s != nullptr) {
@@ -340,7 +331,7 @@ public:
                 ++bad;
                 continue;
             }
-            const std::string key = lower_str(k);
+            const std::string key = linux_cmd::lower_ascii(k);
             if (key == "host") {
                 return 0;  // ssh_config's client blocks
             }
@@ -375,9 +366,9 @@ public:
                                             "sshd_conf: not a \"Keyword value\" line", line));
                 continue;
             }
-            std::string key = lower_str(k);
+            std::string key = linux_cmd::lower_ascii(k);
             if (key == "match") {
-                if (lower_str(v) == "all") {
+                if (linux_cmd::lower_ascii(v) == "all") {
                     current = 0;
                     continue;
                 }

@@ -36,17 +36,6 @@ char lower(char c) {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-// Whether the member's file name carries "timedatectl" (case-insensitive).
-bool name_says_timedatectl(std::string_view path) {
-    const size_t slash = path.rfind('/');
-    const std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
-    std::string low;
-    for (char c : base) {
-        low.push_back(lower(c));
-    }
-    return low.find("timedatectl") != std::string::npos;
-}
-
 struct Field {
     std::string key;
     std::string_view label;
@@ -173,7 +162,7 @@ public:
             return 0;
         }
         // Above linux.date (85 with its name hint), which reads only the Local time line.
-        return name_says_timedatectl(probe.path) ? 95 : 90;
+        return linux_cmd::basename_has(probe.path, "timedatectl") ? 95 : 90;
     }
 
     void parse(Input& in, const ParseContext& /*ctx*/, RecordSink& sink) const override {
