@@ -93,6 +93,12 @@ const Parser& linux_runlevel_parser();
 const Parser& linux_service_status_parser();
 const Parser& linux_ip_link_parser();
 const Parser& linux_docker_ps_parser();
+// helper-lx5
+const Parser& linux_auditctl_parser();
+const Parser& linux_journalctl_boots_parser();
+const Parser& linux_loginctl_parser();
+const Parser& linux_firewall_cmd_parser();
+const Parser& linux_nmcli_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
@@ -182,6 +188,11 @@ std::span<const Parser* const> all() {
         &linux_service_status_parser(),
         &linux_ip_link_parser(),
         &linux_docker_ps_parser(),
+        &linux_auditctl_parser(),
+        &linux_journalctl_boots_parser(),
+        &linux_loginctl_parser(),
+        &linux_firewall_cmd_parser(),
+        &linux_nmcli_parser(),
         &text_lines_parser(),
     };
     // clang-format on

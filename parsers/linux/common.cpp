@@ -200,6 +200,11 @@ std::string_view token_command(std::string_view t, std::string_view next) {
         {"chkconfig", "service_status"},
         {"docker", "docker_ps"},
         {"podman", "docker_ps"},
+        // helper-lx5
+        {"auditctl", "auditctl"},
+        {"loginctl", "loginctl"},
+        {"firewall", "firewall_cmd"},
+        {"nmcli", "nmcli"},
     };
     if (t == "ip") {
         if (next == "link" || next == "l" || next == "li" || next == "lin") {
