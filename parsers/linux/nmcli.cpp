@@ -8,6 +8,11 @@
 // wifi, wwan_hw, wwan...), "--" as null, plus `view` (device, connection, general, radio)
 // saying which table it came from.  Cells with spaces ("Wired connection 1", "connected
 // (externally)") stay whole: columns are found by where they sit under the header.
+//
+// `nmcli device show` (and `nmcli connection show <name>`): one record per blank-separated
+// block of "GENERAL.DEVICE:   eth0" lines, keys in jc's form ("IP4.ADDRESS[1]" ->
+// ip4_address_1, "GENERAL.CON-PATH" -> general_con_path), "--" as null, view "device_show"
+// (or "connection_detail" for blocks that start with connection.id).
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +62,54 @@ std::string_view view_of(std::string_view header) {
     return {};
 }
 
+// "IP4.ADDRESS[1]:      192.168.122.50/24": a dotted key, a colon, the value.
+bool detail_line(std::string_view line, std::string_view& k, std::string_view& v) {
+    const size_t c = line.find(':');
+    if (c == std::string_view::npos || c == 0 || line[0] == ' ') {
+        return false;
+    }
+    k = line.substr(0, c);
+    if (k.find('.') == std::string_view::npos) {
+        return false;
+    }
+    for (char ch : k) {
+        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+              ch == '.' || ch == '-' || ch == '_' || ch == '[' || ch == ']')) {
+            return false;
+        }
+    }
+    v = trim(line.substr(c + 1));
+    return true;
+}
+
+std::string detail_key(std::string_view k) {
+    std::string out;
+    for (char c : k) {
+        if (c == '.' || c == '-' || c == '[') {
+            out.push_back('_');
+        } else if (c != ']') {
+            out.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
+        }
+    }
+    return out;
+}
+
+// The detail form opens with GENERAL.DEVICE (device show) or connection.id.
+std::string_view detail_view(std::string_view first) {
+    std::string_view k;
+    std::string_view v;
+    if (!detail_line(first, k, v)) {
+        return {};
+    }
+    if (k == "GENERAL.DEVICE") {
+        return "device_show";
+    }
+    if (k == "connection.id") {
+        return "connection_detail";
+    }
+    return {};
+}
+
 class NmcliParser final : public Parser {
 public:
     std::string_view name() const override {
@@ -71,6 +124,9 @@ public:
         const size_t i = linux_cmd::first_nonblank(lines);
         if (i >= lines.size()) {
             return 0;
+        }
+        if (!detail_view(lines[i]).empty()) {
+            return name_hints(probe, "nmcli") ? 95 : 75;
         }
         const std::string_view v = view_of(lines[i]);
         if (v.empty()) {
@@ -89,6 +145,13 @@ public:
         const auto lines = output_lines(text);
         linux_cmd::LineNumbers ln(text);
         size_t i = linux_cmd::first_nonblank(lines);
+        if (i < lines.size() && !detail_view(lines[i]).empty()) {
+            parse_detail(lines, i, ln, sink);
+            if (cut) {
+                sink.emit(make_error_record(0, true, "nmcli: file too large, rest not parsed"));
+            }
+            return;
+        }
         const std::string_view view = i < lines.size() ? view_of(lines[i]) : std::string_view();
         if (view.empty()) {
             sink.emit(make_error_record(1, true, "nmcli: no known header"));
@@ -128,6 +191,42 @@ public:
         }
         if (cut) {
             sink.emit(make_error_record(0, true, "nmcli: file too large, rest not parsed"));
+        }
+    }
+
+private:
+    static void parse_detail(const std::vector<std::string_view>& lines,
+                             size_t i,
+                             linux_cmd::LineNumbers& ln,
+                             RecordSink& sink) {
+        while (i < lines.size()) {
+            if (trim(lines[i]).empty()) {
+                ++i;
+                continue;
+            }
+            Record r;
+            r.dataset = "linux.nmcli";
+            r.position = ln.of(lines[i]);
+            const std::string_view view = detail_view(lines[i]);
+            JsonWriter j(r.body);
+            j.resume_object(false).begin_object("linux").begin_object("nmcli");
+            j.str("view", view.empty() ? std::string_view("detail") : view);
+            for (; i < lines.size() && !trim(lines[i]).empty(); ++i) {
+                std::string_view k;
+                std::string_view v;
+                if (!detail_line(lines[i], k, v)) {
+                    sink.emit(make_error_record(ln.of(lines[i]), true,
+                                                "nmcli: not a \"KEY: value\" line", lines[i]));
+                    continue;
+                }
+                if (v.empty() || v == "--") {
+                    j.null(detail_key(k));
+                } else {
+                    j.str(detail_key(k), v);
+                }
+            }
+            j.end_object().end_object();
+            sink.emit(r);
         }
     }
 };

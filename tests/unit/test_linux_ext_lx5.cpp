@@ -487,6 +487,26 @@ TEST_CASE("linux ext lx5: nmcli tables by their header columns", "[linux]") {
     CHECK(g[0]["linux"]["nmcli"]["wwan"] == "enabled");
 }
 
+TEST_CASE("linux ext lx5: nmcli device show is one record per device", "[linux]") {
+    const auto rs = run("linux.nmcli", golden("nmcli", "crafted-nmcli_device_show.out"));
+    CHECK(bodies(rs, "evidenced.error").empty());
+    const auto b = bodies(rs, "linux.nmcli");
+    REQUIRE(b.size() == 3);
+    const json& eth = b[0]["linux"]["nmcli"];
+    CHECK(eth["view"] == "device_show");
+    CHECK(eth["general_device"] == "eth0");
+    CHECK(eth["general_state"] == "100 (connected)");
+    CHECK(eth["general_con_path"] == "/org/freedesktop/NetworkManager/ActiveConnection/1");
+    CHECK(eth["ip4_address_1"] == "192.168.122.50/24");
+    CHECK(eth["ip4_route_2"] == "dst = 0.0.0.0/0, nh = 192.168.122.1, mt = 100");
+    CHECK(eth["ip6_gateway"].is_null());
+    CHECK(b[1]["linux"]["nmcli"]["general_device"] == "tun0");
+    CHECK(b[1]["linux"]["nmcli"]["ip4_address_1"] == "10.8.0.6/24");
+    CHECK(rs[1].position == 18);
+    CHECK(chosen_parser(kUac + "live_response/network/nmcli_device_show.txt",
+                        golden("nmcli", "crafted-nmcli_device_show.out")) == "linux.nmcli");
+}
+
 TEST_CASE("linux ext lx5: nmcli by UAC name and by content; lsblk stays lsblk", "[linux]") {
     const std::string conn = golden("nmcli", "crafted-nmcli_connection_show.out");
     CHECK(chosen_parser(kUac + "live_response/network/nmcli_connection_show.txt", conn) ==
