@@ -3,8 +3,8 @@
 // to stay unseen deletes rules (`auditctl -D`), disables auditing (`-e 0`) or kills auditd:
 // the rule list, `enabled 0`, `pid 0` and `lost` say so.
 //
-// -l: one record per rule: `rule` (the text), `type` (watch, syscall, control), for syscall
-// rules `list` and `action` (from -a/-A "always,exit"), `syscalls` (the -S names), `fields`
+// -l: one record per rule: `rule` (the text), `type` (watch, syscall), for syscall
+// rules `list` and `action` (from -a "always,exit"), `syscalls` (the -S names), `fields`
 // (the -F expressions), for watches `path` and `permissions`; `key` from -k or -F key=.
 // "No rules" gives one record with `rules: 0`.
 // -s: one record with every key (numbers as numbers; "loginuid_immutable 0 unlocked" keeps
@@ -31,10 +31,9 @@ using linux_cmd::to_int;
 using linux_cmd::trim;
 using linux_cmd::whole_lines;
 
+// auditctl -l prints every rule as -a (syscall) or -w (watch); "-A" is iptables -S's.
 bool rule_line(std::string_view t) {
-    return (t.starts_with("-a ") || t.starts_with("-A ") || t.starts_with("-w ") ||
-            t.starts_with("-W ")) &&
-           t.size() > 4;
+    return (t.starts_with("-a ") || t.starts_with("-w ")) && t.size() > 4;
 }
 
 // The status keys auditctl -s prints (audit-userspace lib/... audit_status fields).
@@ -117,7 +116,7 @@ void write_rule(JsonWriter& j, std::string_view t) {
     for (size_t i = 0; i + 1 < w.size(); ++i) {
         const std::string_view o = w[i];
         const std::string_view v = w[i + 1];
-        if (o == "-a" || o == "-A") {
+        if (o == "-a") {
             const size_t comma = v.find(',');
             // auditctl accepts both "always,exit" and "exit,always".
             std::string_view a = v.substr(0, comma);
@@ -127,7 +126,7 @@ void write_rule(JsonWriter& j, std::string_view t) {
             }
             action = a;
             list = b;
-        } else if (o == "-w" || o == "-W") {
+        } else if (o == "-w") {
             path = v;
         } else if (o == "-p") {
             perm = v;
@@ -158,7 +157,7 @@ void write_rule(JsonWriter& j, std::string_view t) {
         }
         ++i;
     }
-    const bool watch = t.starts_with("-w") || t.starts_with("-W");
+    const bool watch = t.starts_with("-w");
     j.str("type", watch ? "watch" : "syscall");
     if (watch) {
         j.str("path", path).opt_str("permissions", perm);
@@ -176,10 +175,8 @@ void write_rule(JsonWriter& j, std::string_view t) {
         j.end_array();
     }
     j.opt_str("key", key);
-    if (t.starts_with("-W") || action == "never") {
-        j.begin_array("notable")
-            .value_str(t.starts_with("-W") ? "removes a watch" : "suppresses auditing")
-            .end_array();
+    if (action == "never") {
+        j.begin_array("notable").value_str("suppresses auditing").end_array();
     }
 }
 

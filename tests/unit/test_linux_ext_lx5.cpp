@@ -288,6 +288,11 @@ TEST_CASE("linux ext lx5: auditctl by UAC name and by content", "[linux]") {
     CHECK(chosen_parser(kUac + "live_response/system/auditctl_-s.txt", st) == "linux.auditctl");
     CHECK(chosen_parser(kUac + "live_response/system/auditctl_-l.txt", "No rules\n") ==
           "linux.auditctl");
+    // iptables -S rules (-A) are not audit rules.
+    CHECK(
+        chosen_parser("renamed.bin",
+                      "-A INPUT -i lo -j ACCEPT\n-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT\n") !=
+        "linux.auditctl");
     // A sysctl-like "key value" file is not auditctl -s.
     CHECK(chosen_parser("renamed.bin", "enabled 1\nfoo 2\n") != "linux.auditctl");
 }
