@@ -93,6 +93,13 @@ const Parser& linux_runlevel_parser();
 const Parser& linux_service_status_parser();
 const Parser& linux_ip_link_parser();
 const Parser& linux_docker_ps_parser();
+// helper-lx6
+const Parser& linux_snap_list_parser();
+const Parser& linux_flatpak_list_parser();
+const Parser& linux_yum_list_parser();
+const Parser& linux_dnf_history_parser();
+const Parser& linux_npm_list_parser();
+const Parser& linux_apk_info_parser();
 // helper-lx5
 const Parser& linux_auditctl_parser();
 const Parser& linux_journalctl_boots_parser();
@@ -193,6 +200,12 @@ std::span<const Parser* const> all() {
         &linux_loginctl_parser(),
         &linux_firewall_cmd_parser(),
         &linux_nmcli_parser(),
+        &linux_snap_list_parser(),
+        &linux_flatpak_list_parser(),
+        &linux_yum_list_parser(),
+        &linux_dnf_history_parser(),
+        &linux_npm_list_parser(),
+        &linux_apk_info_parser(),
         &text_lines_parser(),
     };
     // clang-format on

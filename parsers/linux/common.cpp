@@ -200,6 +200,13 @@ std::string_view token_command(std::string_view t, std::string_view next) {
         {"chkconfig", "service_status"},
         {"docker", "docker_ps"},
         {"podman", "docker_ps"},
+        // helper-lx6
+        {"snap", "snap_list"},
+        {"flatpak", "flatpak_list"},
+        {"yum", "yum_list"},
+        {"dnf", "yum_list"},
+        {"npm", "npm_list"},
+        {"apk", "apk_info"},
         // helper-lx5
         {"auditctl", "auditctl"},
         {"loginctl", "loginctl"},
