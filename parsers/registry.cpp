@@ -106,6 +106,12 @@ const Parser& linux_journalctl_boots_parser();
 const Parser& linux_loginctl_parser();
 const Parser& linux_firewall_cmd_parser();
 const Parser& linux_nmcli_parser();
+const Parser& linux_pvs_parser();
+const Parser& linux_vgs_parser();
+const Parser& linux_lvs_parser();
+const Parser& linux_pvdisplay_parser();
+const Parser& linux_vgdisplay_parser();
+const Parser& linux_lvdisplay_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
@@ -206,6 +212,12 @@ std::span<const Parser* const> all() {
         &linux_dnf_history_parser(),
         &linux_npm_list_parser(),
         &linux_apk_info_parser(),
+        &linux_pvs_parser(),
+        &linux_vgs_parser(),
+        &linux_lvs_parser(),
+        &linux_pvdisplay_parser(),
+        &linux_vgdisplay_parser(),
+        &linux_lvdisplay_parser(),
         &text_lines_parser(),
     };
     // clang-format on

@@ -207,6 +207,12 @@ std::string_view token_command(std::string_view t, std::string_view next) {
         {"dnf", "yum_list"},
         {"npm", "npm_list"},
         {"apk", "apk_info"},
+        {"pvs", "pvs"},
+        {"vgs", "vgs"},
+        {"lvs", "lvs"},
+        {"pvdisplay", "pvdisplay"},
+        {"vgdisplay", "vgdisplay"},
+        {"lvdisplay", "lvdisplay"},
         // helper-lx5
         {"auditctl", "auditctl"},
         {"loginctl", "loginctl"},
