@@ -112,6 +112,7 @@ const Parser& linux_lvs_parser();
 const Parser& linux_pvdisplay_parser();
 const Parser& linux_vgdisplay_parser();
 const Parser& linux_lvdisplay_parser();
+const Parser& linux_proc_mdstat_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
@@ -218,6 +219,7 @@ std::span<const Parser* const> all() {
         &linux_pvdisplay_parser(),
         &linux_vgdisplay_parser(),
         &linux_lvdisplay_parser(),
+        &linux_proc_mdstat_parser(),
         &text_lines_parser(),
     };
     // clang-format on

@@ -213,6 +213,7 @@ std::string_view token_command(std::string_view t, std::string_view next) {
         {"pvdisplay", "pvdisplay"},
         {"vgdisplay", "vgdisplay"},
         {"lvdisplay", "lvdisplay"},
+        {"mdstat", "proc_mdstat"},
         // helper-lx5
         {"auditctl", "auditctl"},
         {"loginctl", "loginctl"},
