@@ -113,6 +113,9 @@ const Parser& linux_pvdisplay_parser();
 const Parser& linux_vgdisplay_parser();
 const Parser& linux_lvdisplay_parser();
 const Parser& linux_proc_mdstat_parser();
+const Parser& linux_zpool_status_parser();
+const Parser& linux_zpool_list_parser();
+const Parser& linux_zfs_list_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
@@ -220,6 +223,9 @@ std::span<const Parser* const> all() {
         &linux_vgdisplay_parser(),
         &linux_lvdisplay_parser(),
         &linux_proc_mdstat_parser(),
+        &linux_zpool_status_parser(),
+        &linux_zpool_list_parser(),
+        &linux_zfs_list_parser(),
         &text_lines_parser(),
     };
     // clang-format on

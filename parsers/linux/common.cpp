@@ -214,6 +214,8 @@ std::string_view token_command(std::string_view t, std::string_view next) {
         {"vgdisplay", "vgdisplay"},
         {"lvdisplay", "lvdisplay"},
         {"mdstat", "proc_mdstat"},
+        {"zpool", "zpool"},
+        {"zfs", "zfs_list"},
         // helper-lx5
         {"auditctl", "auditctl"},
         {"loginctl", "loginctl"},
