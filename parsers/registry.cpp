@@ -116,6 +116,8 @@ const Parser& linux_proc_mdstat_parser();
 const Parser& linux_zpool_status_parser();
 const Parser& linux_zpool_list_parser();
 const Parser& linux_zfs_list_parser();
+const Parser& linux_showmount_parser();
+const Parser& linux_nfsstat_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
@@ -226,6 +228,8 @@ std::span<const Parser* const> all() {
         &linux_zpool_status_parser(),
         &linux_zpool_list_parser(),
         &linux_zfs_list_parser(),
+        &linux_showmount_parser(),
+        &linux_nfsstat_parser(),
         &text_lines_parser(),
     };
     // clang-format on

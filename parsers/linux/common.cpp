@@ -216,6 +216,8 @@ std::string_view token_command(std::string_view t, std::string_view next) {
         {"mdstat", "proc_mdstat"},
         {"zpool", "zpool"},
         {"zfs", "zfs_list"},
+        {"showmount", "showmount"},
+        {"nfsstat", "nfsstat"},
         // helper-lx5
         {"auditctl", "auditctl"},
         {"loginctl", "loginctl"},
