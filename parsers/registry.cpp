@@ -100,12 +100,6 @@ const Parser& linux_yum_list_parser();
 const Parser& linux_dnf_history_parser();
 const Parser& linux_npm_list_parser();
 const Parser& linux_apk_info_parser();
-// helper-lx5
-const Parser& linux_auditctl_parser();
-const Parser& linux_journalctl_boots_parser();
-const Parser& linux_loginctl_parser();
-const Parser& linux_firewall_cmd_parser();
-const Parser& linux_nmcli_parser();
 const Parser& linux_pvs_parser();
 const Parser& linux_vgs_parser();
 const Parser& linux_lvs_parser();
@@ -118,6 +112,13 @@ const Parser& linux_zpool_list_parser();
 const Parser& linux_zfs_list_parser();
 const Parser& linux_showmount_parser();
 const Parser& linux_nfsstat_parser();
+
+// helper-lx5
+const Parser& linux_auditctl_parser();
+const Parser& linux_journalctl_boots_parser();
+const Parser& linux_loginctl_parser();
+const Parser& linux_firewall_cmd_parser();
+const Parser& linux_nmcli_parser();
 
 std::span<const Parser* const> all() {
     // Order breaks confidence ties: specific formats first, the text fallback last.
@@ -207,11 +208,6 @@ std::span<const Parser* const> all() {
         &linux_service_status_parser(),
         &linux_ip_link_parser(),
         &linux_docker_ps_parser(),
-        &linux_auditctl_parser(),
-        &linux_journalctl_boots_parser(),
-        &linux_loginctl_parser(),
-        &linux_firewall_cmd_parser(),
-        &linux_nmcli_parser(),
         &linux_snap_list_parser(),
         &linux_flatpak_list_parser(),
         &linux_yum_list_parser(),
@@ -230,6 +226,11 @@ std::span<const Parser* const> all() {
         &linux_zfs_list_parser(),
         &linux_showmount_parser(),
         &linux_nfsstat_parser(),
+        &linux_auditctl_parser(),
+        &linux_journalctl_boots_parser(),
+        &linux_loginctl_parser(),
+        &linux_firewall_cmd_parser(),
+        &linux_nmcli_parser(),
         &text_lines_parser(),
     };
     // clang-format on
@@ -245,7 +246,27 @@ const Parser* find(std::string_view name) {
     return nullptr;
 }
 
+namespace {
+thread_local ProbeMemo* g_probe_memo = nullptr;
+}  // namespace
+
+ProbeMemo* probe_memo() {
+    return g_probe_memo;
+}
+
 Choice choose(const FileProbe& probe) {
+    ProbeMemo memo;
+    memo.head = probe.head;
+    memo.path = probe.path;
+    // A detector may itself choose() for a part of the file: restore the outer memo after.
+    struct Scope {
+        ProbeMemo* saved;
+        ~Scope() {
+            g_probe_memo = saved;
+        }
+    } scope{g_probe_memo};
+    g_probe_memo = &memo;
+
     // Command outputs announce themselves in their first lines: their detectors see 16 KiB,
     // which keeps detection cheap on large JSON members (a dozen parsers clean the text).
     // The multi-command splitter looks further, for its second section.

@@ -7,6 +7,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "parsers/registry.hpp"
+
 namespace evidenced::parsers::linux_cmd {
 
 namespace {
@@ -716,7 +718,24 @@ void derive_boot_time(UploadFacts& facts) {
 
 // ---- names ----------------------------------------------------------------------------
 
+namespace {
+std::string_view command_hint_of(std::string_view member_path);
+}  // namespace
+
 std::string_view command_hint(std::string_view member_path) {
+    // Most detectors read the hint of the probe's path: work it out once per probe.
+    ProbeMemo* memo = probe_memo();
+    if (memo == nullptr || member_path != memo->path) {
+        return command_hint_of(member_path);
+    }
+    if (!memo->hint) {
+        memo->hint = command_hint_of(member_path);
+    }
+    return *memo->hint;
+}
+
+namespace {
+std::string_view command_hint_of(std::string_view member_path) {
     // Copied files keep their system path (UAC "[root]/etc/passwd").
     std::string lower_path(member_path);
     for (char& c : lower_path) {
@@ -784,6 +803,7 @@ std::string_view command_hint(std::string_view member_path) {
     const std::vector<std::string> toks = name_tokens(strip_extensions(basename(member_path)));
     return hint_from_tokens(toks);
 }
+}  // namespace
 
 std::string command_line_hint(std::string_view member_path, std::string_view head) {
     // A prompt or banner inside the file names the command better than the file name.
@@ -1007,7 +1027,30 @@ bool is_prompt_line(std::string_view line, std::string_view* cmd) {
     return false;
 }
 
+namespace {
+std::vector<std::string_view> split_output_lines(std::string_view text);
+}  // namespace
+
 std::vector<std::string_view> output_lines(std::string_view text) {
+    // Every Linux detector splits the same probe head: once per probe is enough.
+    ProbeMemo* memo = probe_memo();
+    if (memo == nullptr || text.data() != memo->head.data() || text.size() > memo->head.size()) {
+        return split_output_lines(text);
+    }
+    for (size_t i = 0; i < memo->used; ++i) {
+        if (memo->lines[i].first.size() == text.size()) {
+            return memo->lines[i].second;
+        }
+    }
+    std::vector<std::string_view> out = split_output_lines(text);
+    if (memo->used < ProbeMemo::kSlots) {
+        memo->lines[memo->used++] = {text, out};
+    }
+    return out;
+}
+
+namespace {
+std::vector<std::string_view> split_output_lines(std::string_view text) {
     std::vector<std::string_view> out;
     out.reserve(text.size() / 64 + 4);
     bool banner_possible = true;
@@ -1030,6 +1073,7 @@ std::vector<std::string_view> output_lines(std::string_view text) {
     });
     return out;
 }
+}  // namespace
 
 std::vector<std::string_view> split_ws(std::string_view line, size_t max_fields) {
     std::vector<std::string_view> out;
