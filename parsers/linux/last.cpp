@@ -160,6 +160,9 @@ std::string_view span(const Tokens& tk, size_t a, size_t b) {
 
 bool parse_row(std::string_view line, Tokens& tk, Row& row) {
     tokenize(line, tk);
+    if (tk.n > 0 && tk.t[0].starts_with('#')) {
+        return false;  // a comment line of some other file, never a user
+    }
     size_t k = 0;
     When w;
     for (k = 1; k < tk.n; ++k) {
@@ -326,7 +329,8 @@ bool is_footer(std::string_view t, When& begins, Tokens& tk) {
     // translated (util-linux-locales): de "wtmp beginnt …", ja "wtmp は … から始まっています",
     // fr "wtmp commence le …".  The date itself stays English (ctime).
     tokenize(t, tk);
-    if (tk.n < 2) {
+    // A comment ("# Completed on Fri Nov 27 06:32:29 2026", iptables-save) names no file.
+    if (tk.n < 2 || tk.t[0].starts_with('#')) {
         return false;
     }
     if (tk.t[1] == "begins") {
