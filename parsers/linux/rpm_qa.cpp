@@ -114,10 +114,16 @@ struct Survey {
     size_t good = 0, arch = 0, bad = 0;
 };
 
+// `dnf history userinstalled` (UAC packages/dnf_history_userinstalled.txt) prints this
+// title above its package list.
+bool is_title(std::string_view line) {
+    return trim(line) == "Packages installed by user";
+}
+
 Survey survey(const std::vector<std::string_view>& lines) {
     Survey s;
     for (std::string_view line : lines) {
-        if (trim(line).empty()) {
+        if (trim(line).empty() || is_title(line)) {
             continue;
         }
         Pkg p;
@@ -160,7 +166,7 @@ public:
         Record r;
         std::string vr;
         for (std::string_view line : output_lines(text)) {
-            if (trim(line).empty()) {
+            if (trim(line).empty() || is_title(line)) {
                 continue;
             }
             Pkg p;

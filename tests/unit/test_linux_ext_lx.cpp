@@ -254,6 +254,27 @@ TEST_CASE("linux ext lx: rpm -qa splits name, version, release, arch", "[linux]"
     CHECK(q[0].body["linux"]["rpm_qa"]["release"] == "4.el9");
 }
 
+TEST_CASE("linux ext lx: dnf history userinstalled is a package list under a title", "[linux]") {
+    // dnf 4 on Rocky 9: `dnf history userinstalled`, saved by UAC as
+    // packages/dnf_history_userinstalled.txt.
+    const std::string text =
+        "Packages installed by user\n"
+        "kernel-5.14.0-362.8.1.el9_3.x86_64\n"
+        "openssh-server-8.7p1-34.el9.x86_64\n"
+        "socat-1.7.4.1-5.el9.x86_64\n"
+        "tmux-3.2a-5.el9.x86_64\n";
+    const std::string member =
+        "uac-web01-linux-20261127190000/live_response/packages/dnf_history_userinstalled.txt";
+    CHECK(evidenced::testing::chosen_parser(member, text) == "linux.rpm_qa");
+    CHECK(evidenced::testing::chosen_parser("x/out.txt", text) == "linux.rpm_qa");
+    const auto rs = run("linux.rpm_qa", text, member);
+    const auto b = bodies(rs, "linux.rpm_qa");
+    REQUIRE(rs.size() == 4);
+    REQUIRE(b.size() == 4);
+    CHECK(b[2]["package"]["name"] == "socat");
+    CHECK(b[2]["linux"]["rpm_qa"]["architecture"] == "x86_64");
+}
+
 TEST_CASE("linux ext lx: rpm -qi blocks, jc's names, install time in UTC", "[linux]") {
     const auto b = bodies(run("linux.rpm_qi", golden("rpm_qi", "centos-7.7-rpm-qi-package.out")),
                           "linux.rpm_qi");
