@@ -153,11 +153,12 @@ std::vector<SegmentStore::Part> SegmentStore::plan(const std::string& incident,
         ::fstat(in.get(), &st);
         total = static_cast<uint64_t>(st.st_size);
     }
-    // A big spool file (a quarter segment or more) that would be split across the active
-    // segment and the next one starts a segment of its own instead: apply() then renames it
-    // into place rather than copying it (the bulk of a VPC upload's output).
-    if (!spool.mem && total >= segment_bytes_ / 4 && total <= segment_bytes_ && seg_size > 0 &&
-        total > segment_bytes_ - std::min(seg_size, segment_bytes_)) {
+    // A big spool file (a quarter segment or more) starts a segment of its own: apply() then
+    // renames it into place rather than copying it -- the bulk of a VPC upload's output, which
+    // was copied whenever it still fit into the active segment (half the uploads of the VPC
+    // row, ~0.85 GB through copy_file_range under the commit lock).  Segments then hold
+    // between a quarter and a whole output.segment_bytes, never more files than 4x.
+    if (!spool.mem && total >= segment_bytes_ / 4 && total <= segment_bytes_ && seg_size > 0) {
         ++seg;
         seg_size = 0;
     }

@@ -257,6 +257,28 @@ TEST_CASE("segments: a big spool becomes a new segment by rename, not by copy", 
     CHECK(root.read("normalized/IR/other-inst-000001.jsonl") == lines(0, 40));
 }
 
+TEST_CASE("segments: a big spool that still fits the active segment is renamed too", "[segments]") {
+    TempRoot root;
+    SegmentStore store(root.fd, "inst", 8192, static_cast<gid_t>(-1));
+    root.write("work/u/small.jsonl", lines(0, 10));  // ~0.5 KB into the active segment
+    store.commit(
+        "ids", "IR", {Spool{"other", "work/u/small.jsonl"}}, [] {}, false, /*durable=*/false);
+    const std::string big = lines(10, 60);  // a quarter segment or more, and room for it
+    REQUIRE(big.size() >= 8192 / 4);
+    REQUIRE(big.size() < 8192 - lines(0, 10).size());
+    root.write("work/u/big.jsonl", big);
+    store.commit(
+        "idb", "IR", {Spool{"other", "work/u/big.jsonl"}}, [] {}, false, /*durable=*/false);
+    CHECK(root.read("normalized/IR/other-inst-000001.jsonl") == lines(0, 10));
+    CHECK(root.read("normalized/IR/other-inst-000002.jsonl") == big);
+    CHECK(!fs::exists(root.dir / "work/u/big.jsonl"));  // renamed, not copied
+    // The next small one goes after it, into the segment the big one started.
+    root.write("work/u/small2.jsonl", lines(60, 62));
+    store.commit(
+        "ids2", "IR", {Spool{"other", "work/u/small2.jsonl"}}, [] {}, false, /*durable=*/false);
+    CHECK(root.read("normalized/IR/other-inst-000002.jsonl") == big + lines(60, 62));
+}
+
 TEST_CASE("segments: a batch plans each upload after the one before it, across a rollover",
           "[segments]") {
     // The same spools, committed one by one in one root and as one batch in another, give
