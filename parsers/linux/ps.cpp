@@ -487,8 +487,7 @@ public:
             if (!rows.empty() && wrap_at >= kMinWrapWidth && last_physical == wrap_at &&
                 !plausible_row(l, cols)) {
                 Row& prev = rows.back();
-                if (prev.line.data() < text.data() ||
-                    prev.line.data() >= text.data() + text.size()) {
+                if (!joined.empty() && prev.line.data() == joined.back().data()) {
                     joined.back().append(l);
                 } else {
                     joined.emplace_back(prev.line).append(l);
