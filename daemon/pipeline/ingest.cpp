@@ -1092,8 +1092,9 @@ UploadResult Ingestor::ingest(const UploadRequest& req) {
     // command outputs stay with that host even when one of them (a hostname or uname output)
     // names another, so one collection never splits across host folders.
     const bool collector_named = !explicit_host && upload_host.has_value();
-    if (!upload_host) {
-        if (auto it = facts.find("linux.hostname"); it != facts.end() && !it->second.empty()) {
+    // Then a hostname output, then the host a shell prompt names (hand-saved outputs).
+    for (const char* fact : {"linux.hostname", "linux.prompt_host"}) {
+        if (auto it = facts.find(fact); !upload_host && it != facts.end() && !it->second.empty()) {
             upload_host = it->second;
         }
     }

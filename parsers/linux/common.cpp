@@ -1791,12 +1791,42 @@ void CollectionFactsParser::gather_facts(const FileProbe& probe,
     gather_collection_facts(probe, read_all(in, 1u << 20), facts);
 }
 
+std::optional<std::string> prompt_host(std::string_view head) {
+    std::optional<std::string> found;
+    int seen = 0;
+    for_each_line(head.substr(0, 16 * 1024), [&](std::string_view raw) {
+        const std::string_view line = clean_line(raw);
+        std::string_view cmd;
+        if (is_prompt_line(line, &cmd)) {
+            // user@host:path#, [user@host dir]#, user@host ~ %: the host runs from '@' to the
+            // first ':', ']' or blank.
+            const std::string_view prefix = line.substr(
+                0, cmd.empty() ? line.size() : static_cast<size_t>(cmd.data() - line.data()));
+            const size_t at = prefix.find('@');
+            if (at != std::string_view::npos) {
+                std::string_view host = prefix.substr(at + 1);
+                host = host.substr(0, host.find_first_of(":] \t"));
+                if (looks_like_hostname(host) && host != "localhost") {
+                    found = std::string(host);
+                }
+            }
+            return false;  // the first prompt decides
+        }
+        return ++seen < 40;
+    });
+    return found;
+}
+
 bool wants_collection_facts(const FileProbe& probe) {
     const std::string_view h = command_hint(probe.path);
-    return h == "date" || h == "uptime" || h == "hostname" || h == "uname";
+    return h == "date" || h == "uptime" || h == "hostname" || h == "uname" ||
+           prompt_host(probe.head).has_value();
 }
 
 void gather_collection_facts(const FileProbe& probe, std::string_view text, UploadFacts& facts) {
+    if (auto host = prompt_host(text.substr(0, 16 * 1024))) {
+        facts.emplace(std::string(kFactPromptHost), std::move(*host));
+    }
     const std::string_view hint = command_hint(probe.path);
     if (hint != "date" && hint != "uptime" && hint != "hostname" && hint != "uname") {
         return;

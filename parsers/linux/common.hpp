@@ -145,6 +145,13 @@ inline constexpr std::string_view kFactUptime = "linux.uptime";  // raw `uptime`
 inline constexpr std::string_view kFactBootTime = "linux.boot_time";
 inline constexpr std::string_view kFactHostname = "linux.hostname";  // `hostname` / uname node
 inline constexpr std::string_view kFactUname = "linux.uname";        // raw `uname -a` line
+// The host a hand-saved output's shell prompt names (`root@web01:~# ps auxf`,
+// `[root@web01 ~]# ...`): weaker than a hostname output, stronger than a syslog line's host.
+inline constexpr std::string_view kFactPromptHost = "linux.prompt_host";
+
+// The host in the first shell prompt among the first lines of `head`; nullopt when no prompt
+// names one (or it names localhost).
+std::optional<std::string> prompt_host(std::string_view head);
 
 // Reads a `date`, `uptime` (-s) , `hostname`, `hostnamectl` or `uname -a` output (chosen by
 // the file name hint and confirmed by content) and records what it finds in `facts`.
@@ -153,7 +160,7 @@ inline constexpr std::string_view kFactUname = "linux.uname";        // raw `una
 // derived kFactBootTime is (re)computed once both `date` and `uptime` are known.
 void gather_collection_facts(const FileProbe& probe, std::string_view text, UploadFacts& facts);
 // Whether gather_collection_facts() can learn anything from this member (name hint date,
-// uptime, hostname, uname).
+// uptime, hostname, uname; or a shell prompt naming its host).
 bool wants_collection_facts(const FileProbe& probe);
 
 // Base of the parsers whose files also tell the collection facts (date, uptime, hostname,

@@ -498,6 +498,16 @@ def test_host_inference(ctx: Context) -> None:
     ok(ingest(ctx, root, "IR-2", ct), "ingest an S3-layout CloudTrail tar without --host")
     hosts = sorted(p.name for p in (root / "evidence" / "IR-2").iterdir())
     check(hosts == ["aws-123456789012"], f"AWS account host not inferred: {hosts}")
+    # A hand-saved terminal session names its host only in the shell prompt.
+    session = ctx.dir / "triage-session.txt"
+    text_file(session, ["[root@web-07 ~]# ps -ef",
+                        "UID          PID    PPID  C STIME TTY          TIME CMD",
+                        "root           1       0  0 06:17 ?        00:00:01 /sbin/init",
+                        "root@web-07:~# uptime",
+                        " 10:02:11 up 3 days,  2:01,  1 user,  load average: 0.00, 0.01, 0.05"])
+    ok(ingest(ctx, root, "IR-4", session), "ingest a terminal session without --host")
+    hosts = sorted(p.name for p in (root / "evidence" / "IR-4").iterdir())
+    check(hosts == ["web-07"], f"host not taken from the shell prompt: {hosts}")
     plain = ctx.dir / "mystery.txt"
     text_file(plain, ["nothing identifies me"])
     ok(ingest(ctx, root, "IR-3", plain), "ingest a plain file without --host")
