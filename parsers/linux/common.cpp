@@ -1075,6 +1075,26 @@ std::vector<std::string_view> split_output_lines(std::string_view text) {
 }
 }  // namespace
 
+std::vector<std::string_view> prompt_free_lines(std::string_view text) {
+    std::vector<std::string_view> out;
+    size_t pos = 0;
+    while (pos < text.size()) {
+        size_t nl = text.find('\n', pos);
+        if (nl == std::string_view::npos) {
+            nl = text.size();
+        }
+        std::string_view l = text.substr(pos, nl - pos);
+        pos = nl + 1;
+        while (!l.empty() && l.back() == '\r') {
+            l.remove_suffix(1);
+        }
+        if (!is_prompt_line(l)) {
+            out.push_back(l);
+        }
+    }
+    return out;
+}
+
 std::vector<std::string_view> split_ws(std::string_view line, size_t max_fields) {
     std::vector<std::string_view> out;
     if (max_fields == 0) {

@@ -38,6 +38,10 @@ std::string command_line_hint(std::string_view member_path, std::string_view hea
 // done" lines, and one banner line such as `===== ps auxf =====` or `# ps auxf` at the top.
 // Empty lines are kept (some outputs use them as separators) but leading ones are dropped.
 std::vector<std::string_view> output_lines(std::string_view text);
+// The lines of `text` with a trailing '\r' and shell prompt lines removed, and nothing else:
+// for outputs whose first line output_lines() would take for a banner (`--- Volume group ---`,
+// a title ending in ':').
+std::vector<std::string_view> prompt_free_lines(std::string_view text);
 // Index of the first line at or after `from` that is not blank (lines.size() if none).
 size_t first_nonblank(const std::vector<std::string_view>& lines, size_t from = 0);
 

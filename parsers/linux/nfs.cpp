@@ -28,26 +28,6 @@ using linux_cmd::to_int;
 using linux_cmd::trim;
 using linux_cmd::whole_lines;
 
-std::vector<std::string_view> lines_of(std::string_view text) {
-    std::vector<std::string_view> out;
-    size_t pos = 0;
-    while (pos < text.size()) {
-        size_t nl = text.find('\n', pos);
-        if (nl == std::string_view::npos) {
-            nl = text.size();
-        }
-        std::string_view l = text.substr(pos, nl - pos);
-        pos = nl + 1;
-        while (!l.empty() && l.back() == '\r') {
-            l.remove_suffix(1);
-        }
-        if (!linux_cmd::is_prompt_line(l)) {
-            out.push_back(l);
-        }
-    }
-    return out;
-}
-
 // ---- showmount -----------------------------------------------------------------------------
 
 // "All mount points on nfs01:" -> list "all", server "nfs01".
@@ -81,7 +61,7 @@ public:
 
     int detect(const FileProbe& probe) const override {
         const bool hinted = linux_cmd::name_hints(probe, "showmount");
-        for (std::string_view line : lines_of(whole_lines(probe))) {
+        for (std::string_view line : linux_cmd::prompt_free_lines(whole_lines(probe))) {
             const std::string_view t = trim(line);
             if (t.empty()) {
                 continue;
@@ -98,7 +78,7 @@ public:
         LineNumbers ln(text);
         std::string_view list, server;
         Record r;
-        for (std::string_view line : lines_of(text)) {
+        for (std::string_view line : linux_cmd::prompt_free_lines(text)) {
             const std::string_view t = trim(line);
             if (t.empty()) {
                 continue;
@@ -204,7 +184,7 @@ public:
 
     int detect(const FileProbe& probe) const override {
         const bool hinted = linux_cmd::name_hints(probe, "nfsstat");
-        const auto lines = lines_of(whole_lines(probe));
+        const auto lines = linux_cmd::prompt_free_lines(whole_lines(probe));
         for (size_t i = 0; i < lines.size(); ++i) {
             if (trim(lines[i]).empty()) {
                 continue;
@@ -226,7 +206,7 @@ public:
         bool cut = false;
         const std::string text = read_all(in, 64u << 20, &cut);
         LineNumbers ln(text);
-        const auto lines = lines_of(text);
+        const auto lines = linux_cmd::prompt_free_lines(text);
         std::vector<Section> sections;
         std::vector<std::string_view> names;
         for (std::string_view line : lines) {

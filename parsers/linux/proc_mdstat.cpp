@@ -27,26 +27,6 @@ using linux_cmd::to_int;
 using linux_cmd::trim;
 using linux_cmd::whole_lines;
 
-std::vector<std::string_view> lines_of(std::string_view text) {
-    std::vector<std::string_view> out;
-    size_t pos = 0;
-    while (pos < text.size()) {
-        size_t nl = text.find('\n', pos);
-        if (nl == std::string_view::npos) {
-            nl = text.size();
-        }
-        std::string_view l = text.substr(pos, nl - pos);
-        pos = nl + 1;
-        while (!l.empty() && l.back() == '\r') {
-            l.remove_suffix(1);
-        }
-        if (!linux_cmd::is_prompt_line(l)) {
-            out.push_back(l);
-        }
-    }
-    return out;
-}
-
 // "md0 : active raid1 ..." -> true; name = "md0", rest = "active raid1 ...".
 bool array_line(std::string_view line, std::string_view& name, std::string_view& rest) {
     if (line.empty() || line[0] == ' ' || line[0] == '\t') {
@@ -102,7 +82,7 @@ public:
 
     int detect(const FileProbe& probe) const override {
         // "Personalities :" opens every /proc/mdstat: content alone is enough.
-        for (std::string_view line : lines_of(whole_lines(probe))) {
+        for (std::string_view line : linux_cmd::prompt_free_lines(whole_lines(probe))) {
             const std::string_view t = trim(line);
             if (t.empty()) {
                 continue;
@@ -117,7 +97,7 @@ public:
         bool cut = false;
         const std::string text = read_all(in, 16u << 20, &cut);
         LineNumbers ln(text);
-        const auto lines = lines_of(text);
+        const auto lines = linux_cmd::prompt_free_lines(text);
         std::vector<std::string_view> personalities;
         Record r;
         for (size_t i = 0; i < lines.size(); ++i) {

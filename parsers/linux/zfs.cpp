@@ -31,26 +31,6 @@ using linux_cmd::to_int;
 using linux_cmd::trim;
 using linux_cmd::whole_lines;
 
-std::vector<std::string_view> lines_of(std::string_view text) {
-    std::vector<std::string_view> out;
-    size_t pos = 0;
-    while (pos < text.size()) {
-        size_t nl = text.find('\n', pos);
-        if (nl == std::string_view::npos) {
-            nl = text.size();
-        }
-        std::string_view l = text.substr(pos, nl - pos);
-        pos = nl + 1;
-        while (!l.empty() && l.back() == '\r') {
-            l.remove_suffix(1);
-        }
-        if (!linux_cmd::is_prompt_line(l)) {
-            out.push_back(l);
-        }
-    }
-    return out;
-}
-
 std::string lower(std::string_view s) {
     std::string out;
     for (char c : s) {
@@ -129,7 +109,7 @@ public:
 
     int detect(const FileProbe& probe) const override {
         const bool hinted = linux_cmd::command_hint(probe.path) == "zpool";
-        const auto lines = lines_of(whole_lines(probe));
+        const auto lines = linux_cmd::prompt_free_lines(whole_lines(probe));
         for (size_t i = 0; i < lines.size(); ++i) {
             const std::string_view t = trim(lines[i]);
             if (t.empty()) {
@@ -158,7 +138,7 @@ public:
         std::string* last_value = nullptr;
         size_t base_indent = 0;
         bool have_base = false;
-        for (std::string_view line : lines_of(text)) {
+        for (std::string_view line : linux_cmd::prompt_free_lines(text)) {
             const std::string_view t = trim(line);
             if (t.empty()) {
                 continue;
@@ -311,7 +291,7 @@ public:
     int detect(const FileProbe& probe) const override {
         const std::string_view hint = linux_cmd::command_hint(probe.path);
         const bool hinted = pools_ ? hint == "zpool" : hint == "zfs_list";
-        for (std::string_view line : lines_of(whole_lines(probe))) {
+        for (std::string_view line : linux_cmd::prompt_free_lines(whole_lines(probe))) {
             if (trim(line).empty()) {
                 continue;
             }
@@ -335,7 +315,7 @@ public:
         std::vector<std::string> keys;
         std::string_view pool;
         Record r;
-        for (std::string_view line : lines_of(text)) {
+        for (std::string_view line : linux_cmd::prompt_free_lines(text)) {
             const std::string_view t = trim(line);
             if (t.empty() || t == "no pools available" || t == "no datasets available") {
                 continue;
